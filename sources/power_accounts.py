@@ -7,7 +7,8 @@ SPEC = SourceSpec(
     label="电力用户档案",
     key=("account_no",),
     columns=(
-        Column("account_no", "户号", Kind.ID, True, True, ("用户编号", "客户编号", "户号/用户号", "用户号")),
+        Column("account_no", "户号", Kind.ID, True, True,
+               ("用户编号", "客户编号", "户号/用户号", "用户号")),
         Column("account_name", "户名", Kind.TEXT, True, True, ("用户名称", "客户名称")),
         Column("address", "用电地址", Kind.TEXT, True, False, ("地址",)),
         Column("tariff_class", "用电类别", Kind.TEXT, True, True, ("用电分类",)),

@@ -9,7 +9,8 @@ from sources.spec import Column, Kind, SourceSpec
 # No single account draws more than this in a day; larger values are meter or export errors.
 MAX_DAILY_KWH = 5_000_000
 MAX_INTERVAL_KWH = 200_000
-ACCOUNT = Column("account_no", "户号", Kind.ID, True, True, ("用户编号", "客户编号", "户号/用户号", "用户号"))
+ACCOUNT = Column("account_no", "户号", Kind.ID, True, True,
+                 ("用户编号", "客户编号", "户号/用户号", "用户号"))
 
 DAILY = SourceSpec(
     name="power_readings_daily",

@@ -20,6 +20,15 @@ SPEC = SourceSpec(
         Column("township", "所属乡镇", aliases=("乡镇", "街道")),
         *coords(),
     ),
+    derived=(
+        # 吊销 before 注销: "吊销，未注销" is a revoked licence, not a cancellation.
+        ("status_class", "varchar", """case
+            when status like '%吊销%' then 'revoked'
+            when status like '%注销%' then 'cancelled'
+            when status similar to '.*(停业|歇业).*' then 'suspended'
+            when status like '%迁出%' then 'moved'
+            when status similar to '.*(存续|在业|开业|在营|正常).*' then 'active' end"""),
+    ),
     extra_checks=(
         ("status", "status_class is not null",
          "登记状态无法识别（应为 存续/在业/开业、停业/歇业、吊销、注销、迁出 之一）"),

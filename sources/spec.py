@@ -55,7 +55,9 @@ class SourceSpec:
     lake_partition: str | None = None  # big facts: Parquet partition expression, else a table
     folder: str = ""  # inbox folder, when several specs share one (power_readings)
     extra_checks: tuple[tuple[str, str, str], ...] = field(default=())
-    # (column, SQL predicate that must hold on the cast row, Chinese reason when it fails)
+    # (column, SQL predicate over the cast columns that must hold, Chinese reason if not)
+    derived: tuple[tuple[str, str, str], ...] = field(default=())
+    # (name, DuckDB type, SQL expression over the cast columns): stored beside them
 
     @property
     def inbox_folder(self) -> str:

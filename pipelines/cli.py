@@ -1,0 +1,101 @@
+"""The `xhg` command line. Messages for analysts are Chinese; exit 0 on success."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from pipelines import settings
+
+
+def _warehouse(args: argparse.Namespace) -> Path:
+    from sources.warehouse import default_path
+
+    return Path(args.warehouse) if args.warehouse else default_path()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipelines.ingest import ingest_flow, unknown_folders
+
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        print(f"错误：收件目录 {inbox} 不存在", file=sys.stderr)
+        return 2
+    for name in unknown_folders(inbox):
+        print(f"【注意】目录 {name}/ 不是约定的数据目录，其中的文件未处理", file=sys.stderr)
+
+    def emit(report) -> None:
+        if args.json:
+            print(json.dumps(report.as_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(report.line_zh(), flush=True)
+
+    reports = ingest_flow(str(inbox), str(_warehouse(args)), args.out, emit=emit)
+    if not args.json:
+        _summary(reports)
+    return 0
+
+
+def _summary(reports: list[dict]) -> None:
+    if not reports:
+        print("没有新文件需要入库。")
+        return
+    by = {s: sum(1 for r in reports if r["status"] == s) for s in ("loaded", "duplicate", "quarantined")}
+    rows = sum(r["loaded"] for r in reports)
+    rejected = sum(r["rejected"] for r in reports)
+    print(f"共处理 {len(reports)} 个文件：入库 {by['loaded']} 个，内容重复跳过 {by['duplicate']} 个，"
+          f"隔离 {by['quarantined']} 个；入库 {rows:,} 行，拒收 {rejected:,} 行。")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from data.generator import generate
+
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    summary = generate(Path(args.outdir), scale=args.scale, seed=args.seed, as_of=as_of)
+    print(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.demo import run_demo
+
+    return run_demo(Path(args.dir), seed=args.seed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--warehouse", help="数据仓库文件（默认 $XHG_WAREHOUSE 或 data/warehouse.duckdb）")
+    common.add_argument("--out", default="reports/out", help="输出目录（默认 reports/out）")
+    p = argparse.ArgumentParser(prog="xhg", description="非法违法“小化工”大数据排查")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("ingest", parents=[common], help="入库收件目录中的新文件")
+    g.add_argument("inbox")
+    g.add_argument("--json", action="store_true", help="每个文件输出一行 JSON，供脚本使用")
+    g.set_defaults(func=cmd_ingest)
+
+    g = sub.add_parser("generate", parents=[common], help="生成一个模拟县的数据（含标注答案）")
+    g.add_argument("outdir")
+    g.add_argument("--scale", choices=("small", "county", "province"), default="small")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--as-of", help="截止日期 YYYY-MM-DD")
+    g.set_defaults(func=cmd_generate)
+
+    g = sub.add_parser("demo", parents=[common], help="演示：生成模拟县 → 入库 → 排查")
+    g.add_argument("--dir", default="data/work/demo", help="演示数据目录")
+    g.add_argument("--seed", type=int, default=7)
+    g.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings.apply()
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+-- Normalisers applied at the border: raw text from an office's file -> canonical values.
+-- Each macro returns NULL where the value cannot be read; the loader turns a NULL that came
+-- from a non-empty raw value into a reject with the file, row, column and reason.
+
+-- Full-width ASCII (U+FF01–U+FF5E) and the ideographic space fold to their ASCII forms.
+create or replace macro xhg_halfwidth(x) as
+    case when regexp_matches(x, '[\x{FF01}-\x{FF5E}\x{3000}]')
+         then translate(x, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ') else x end;
+
+-- Trimmed text; empty -> NULL. Excel's text marker (a leading apostrophe) is dropped.
+create or replace macro xhg_text(x) as
+    nullif(case when regexp_matches(cast(x as varchar), '^[\s\x{3000}\x{00a0}\x{feff}'']|[\s\x{3000}\x{00a0}]$')
+                then regexp_replace(cast(x as varchar),
+                                    '^[\s\x{3000}\x{00a0}\x{feff}'']+|[\s\x{3000}\x{00a0}]+$', '', 'g')
+                else cast(x as varchar) end, '');
+
+-- Identifiers (户号, 许可证编号, …) stay text with their leading zeros; a float rendering
+-- such as 0012345.0 (a number cell exported by Excel) loses only its '.0'.
+create or replace macro xhg_id_clean(t) as
+    case when regexp_matches(t, '\s|^\d+\.0+$')
+         then nullif(regexp_replace(regexp_replace(t, '\s', '', 'g'), '^(\d+)\.0+$', '\1'), '')
+         else t end;
+
+create or replace macro xhg_id(x) as
+    xhg_id_clean(xhg_halfwidth(xhg_text(x)));
+
+create or replace macro xhg_uscc(x) as upper(xhg_id(x));
+
+-- GB 32100-2015: 18 characters from 0-9A-Z without I O S V Z; weighted sum of the first 17,
+-- check = 31 - (sum mod 31), where 31 becomes 0.
+create or replace macro xhg_uscc_valid(u) as
+    regexp_full_match(u, '[0-9A-HJ-NPQRTUWXY]{18}')
+    and (31 - list_sum(list_transform(range(17), i ->
+            (strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', u[i + 1]) - 1)
+            * [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28][i + 1])) % 31) % 31
+        = strpos('0123456789ABCDEFGHJKLMNPQRTUWXY', u[18]) - 1;
+
+-- 晋M·A1234, 晋M A1234, 晋m-a1234 -> 晋MA1234 (trailers keep their 挂).
+create or replace macro xhg_plate(x) as
+    upper(replace(replace(replace(replace(replace(xhg_halfwidth(xhg_text(x)),
+        '·', ''), '•', ''), ' ', ''), '-', ''), '.', ''));
+
+create or replace macro xhg_plate_valid(p) as
+    regexp_full_match(p, '[\p{Han}][A-Z][A-Z0-9]{4,6}[挂学警]?');
+
+create or replace macro xhg_number(x) as
+    try_cast(regexp_replace(xhg_halfwidth(xhg_text(x)), '[,\s]', '', 'g') as double);
+
+-- Excel stores dates as days since 1899-12-30 (after its 1900 leap-year bug).
+create or replace macro xhg_excel_serial(s) as
+    case when regexp_full_match(s, '\d{5}(\.\d+)?')
+         then timestamp '1899-12-30'
+              + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint)) end;
+
+-- A timestamp with an explicit offset (Z, +08:00) is converted to Beijing time; epoch
+-- seconds (10 digits) and milliseconds (13 digits) from GPS platforms are UTC instants.
+create or replace macro xhg_timestamp_raw(s) as
+    coalesce(
+        try_cast(s as timestamp),
+        try_strptime(s, ['%Y-%m-%d %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%Y-%m-%d %H:%M',
+                         '%Y/%m/%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M',
+                         '%Y%m%d%H%M%S', '%Y-%m-%d %H:%M:%S.%f', '%Y/%m/%d %H:%M:%S.%f',
+                         '%Y年%m月%d日 %H:%M:%S', '%Y年%m月%d日 %H:%M', '%Y年%m月%d日%H时%M分']),
+        try_strptime(s, ['%Y-%m-%d', '%Y/%m/%d', '%Y%m%d', '%Y年%m月%d日', '%Y.%m.%d']),
+        case when regexp_matches(s, '\d(Z|[+-]\d\d:?\d\d)$')
+             then timezone('Asia/Shanghai', try_cast(s as timestamptz)) end,
+        case when regexp_full_match(s, '\d{10}')
+             then timezone('Asia/Shanghai', to_timestamp(cast(s as bigint))) end,
+        case when regexp_full_match(s, '\d{13}')
+             then timezone('Asia/Shanghai', to_timestamp(cast(s as bigint) / 1000)) end,
+        xhg_excel_serial(s));
+
+-- Plausible years only: 00000000 or a serial of 3 is an export error, not a date.
+create or replace macro xhg_plausible(t) as
+    case when t between timestamp '1950-01-01' and timestamp '2100-12-31' then t end;
+
+create or replace macro xhg_timestamp(x) as
+    xhg_plausible(xhg_timestamp_raw(xhg_halfwidth(xhg_text(x))));
+
+create or replace macro xhg_date(x) as cast(xhg_timestamp(x) as date);
+
+create or replace macro xhg_bool(x) as
+    case when xhg_text(x) in ('是', 'Y', 'y', '1', 'true', 'TRUE', 'True', '有', '动力电',
+                                '三相', '三相四线', '三相三线') then true
+         when xhg_text(x) in ('否', 'N', 'n', '0', 'false', 'FALSE', 'False', '无', '单相',
+                                '单相两线', '照明') then false end;

@@ -1,0 +1,46 @@
+-- Bookkeeping tables of the warehouse; canonical tables are created from the source specs.
+
+create sequence if not exists load_seq start 1;
+
+-- One row per file seen: loaded, duplicate content, or quarantined.
+create table if not exists load_manifest (
+    load_id integer primary key,
+    source varchar not null,          -- spec name, e.g. power_readings_daily
+    folder varchar not null,          -- inbox folder
+    file varchar not null,            -- path relative to the inbox
+    sha256 varchar not null,
+    size_bytes bigint,
+    mtime double,                     -- seconds since the epoch, to skip unchanged files fast
+    archived_as varchar,              -- path under the archive, relative
+    encoding varchar,
+    rows_read bigint,
+    loaded bigint,
+    updated bigint,
+    rejected bigint,
+    values_cleared bigint,
+    status varchar not null,          -- loaded / duplicate / quarantined
+    reason varchar,
+    started_at timestamp,
+    finished_at timestamp
+);
+
+-- A bad value: the row was rejected (action 拒收) or the value cleared (action 置空).
+create table if not exists load_rejects (
+    load_id integer not null,
+    file varchar not null,
+    row_no bigint,                    -- as Excel shows it: the header line is row 1
+    column_name varchar,              -- the file's own header
+    value varchar,
+    reason varchar not null,
+    action varchar not null
+);
+
+-- The Parquet files that make up each lake table now (paths relative to the lake root).
+create table if not exists lake_files (
+    table_name varchar not null,
+    part varchar not null,
+    path varchar not null,
+    rows bigint not null,
+    load_id integer not null,
+    primary key (table_name, path)
+);
