@@ -83,7 +83,10 @@ def registry(c, out: Path, bad: BadRows) -> dict:
     pe = out / "inbox/registry/夏县市场主体登记信息_企业.xlsx"
     pi = out / "inbox/registry/个体工商户登记_导出.csv"
     for df, path, col in ((e, pe, "信用代码"), (i, pi, "统一社会信用代码")):
-        for k in rng.choice(df.height, 2, replace=False):
+        keep = {u for s in c.sites + c.decoys for u in s["usccs"]}
+        keep |= {p["uscc"] for p in c.permits}
+        ok = [k for k, u in enumerate(df[col].to_list()) if u not in keep]
+        for k in rng.choice(ok, 2, replace=False):
             codes = df[col].to_list()
             codes[k] = mess.break_uscc(codes[k])
             df.replace_column(df.columns.index(col), pl.Series(col, codes))
