@@ -107,7 +107,7 @@ def _road_tree(xy: np.ndarray) -> np.ndarray:
     d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
     in_tree, adj = {0}, {i: [] for i in range(n)}
     while len(in_tree) < n:
-        best = min(((d[i, j], i, j) for i in in_tree for j in range(n) if j not in in_tree))
+        best = min((d[i, j], i, j) for i in in_tree for j in range(n) if j not in in_tree)
         adj[best[1]].append(best[2])
         adj[best[2]].append(best[1])
         in_tree.add(best[2])

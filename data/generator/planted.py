@@ -127,7 +127,8 @@ def cat2(c: County, strength: str) -> dict:
 def cat3(c: County, strength: str, spot: str | None = None) -> dict:
     """An unlicensed workshop in an idle plant, abandoned farm, rural house or remote spot."""
     rng = c.rng
-    spot = spot or str(rng.choice(["idle_plant", "farm", "house", "mine"]))
+    spots = ["house", "idle_plant", "farm", "mine", "house"]
+    spot = spot or spots[sum(s["category"] == 3 for s in c.sites) % len(spots)]
     sig = _signal(c, strength)
     firms: list[dict] = []
     if spot == "house":

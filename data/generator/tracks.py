@@ -35,6 +35,7 @@ class Truck:
         self.home_town = v["township"]
         self.pts: list[np.ndarray] = []
         self.jobs: dict[int, list[dict]] = {}
+        self.home_decoy = False
 
 
 def _drive(c: County, a: tuple, b: tuple, t0: float, pts: list) -> float:
@@ -116,6 +117,22 @@ def _waybill(c: County, tr: Truck, vis: dict, day: date, rows: list) -> None:
                  "卸货经度": ulon, "卸货纬度": ulat})
 
 
+def _outbound(c: County, tr: Truck, day: date, rows: list) -> None:
+    """The everyday trip: loaded at a park plant, delivered outside the county."""
+    rng = c.rng
+    if not c.park_firms:
+        return
+    f = c.park_firms[int(rng.integers(len(c.park_firms)))][0]
+    cargo = str(rng.choice(f["scope"].split("（")[1].split("）")[0].split("、")))
+    town = str(rng.choice(OUTSIDE))
+    rows.append({"运单编号": f"YD{day:%Y%m%d}{len(rows) + 1:05d}", "车牌号": tr.plate,
+                 "托运人": f["name"], "收货人": f"{town}{rng.choice(tx.ZIHAO)}化工贸易有限公司",
+                 "装货地址": f["address"], "卸货地址": f"{town}市工业园区", "货物名称": cargo,
+                 "UN编号": tx.CHEM_UN.get(cargo, ""), "数量": f"{rng.integers(5, 32)}吨",
+                 "起运日期": day, "装货经度": f["lon"], "装货纬度": f["lat"],
+                 "卸货经度": None, "卸货纬度": None})
+
+
 def build_tracks(c: County, n_trucks: int, as_of: date, n_days: int = 14,
                  progress=print) -> tuple[pl.DataFrame, pl.DataFrame, list[Truck]]:
     """GPS points (WGS-84) and waybills for the `n_days` before `as_of`."""
@@ -155,12 +172,20 @@ def build_tracks(c: County, n_trucks: int, as_of: date, n_days: int = 14,
                     pos = dest
                     if j:
                         _waybill(c, tr, j, (start + timedelta(days=d)).date(), waybills)
+                    else:
+                        _outbound(c, tr, (start + timedelta(days=d)).date(), waybills)
                 if rng.random() < .5:  # lunch or dinner at a roadside restaurant
                     r = rest[int(rng.integers(len(rest)))]
                     t = _drive(c, pos, r, t, tr.pts)
                     _park(c, r, t, t + 2700, tr.pts)
                     t, pos = t + 2700, r
             night_at = tr.home if rng.random() < .4 else tr.depot
+            if night_at == tr.home and not tr.outside and not tr.home_decoy:
+                tr.home_decoy = True  # a hazmat truck parked all night at a village house
+                c.decoys.append(dict(id=f"D{len(c.decoys) + 1:03d}", kind="truck_home_parking",
+                                     description="危化品车辆夜间停放在驾驶员家门口", account_nos=[],
+                                     usccs=[], plates=[tr.plate], lon=round(tr.home[0], 6),
+                                     lat=round(tr.home[1], 6), township=tr.home_town))
             if tr.outside:
                 night_at = exits[int(rng.integers(len(exits)))]
             t = _drive(c, pos, night_at, t, tr.pts)

@@ -6,10 +6,9 @@ a title row sits above the header in some sheets; big facts go to Parquet (and o
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
-
-import re
 
 import numpy as np
 import polars as pl
