@@ -183,15 +183,16 @@ class CastPlan:
             select _row, {', '.join(final_cols)}, _extra, _reject, _issues from k"""
 
     def _final(self, name: str) -> str:
-        """Coordinates: both or neither, converted to WGS-84 from the row's 坐标系."""
+        """Coordinates: both or neither; converted to WGS-84 where the file gives a 坐标系."""
         kinds = {c.name: c.kind for c in self.spec.columns}
-        if kinds.get(name) in (Kind.LON, Kind.LAT):
-            prefix, axis = name[:-3], name[-3:]
-            lon, lat = f"{prefix}lon", f"{prefix}lat"
-            crs = "crs" if not prefix and any(c.kind == Kind.CRS for c in self.spec.columns) else "null"
-            return (f"case when {lon} is null or {lat} is null then null "
-                    f"else to_wgs84_{axis}({lon}, {lat}, {crs}) end as {name}")
-        return name
+        if kinds.get(name) not in (Kind.LON, Kind.LAT):
+            return name
+        prefix, axis = name[:-3], name[-3:]
+        lon, lat = f"{prefix}lon", f"{prefix}lat"
+        both = f"case when {lon} is null or {lat} is null then null else {{}} end as {name}"
+        if prefix or "crs" not in self.mapping:
+            return both.format(name)
+        return both.format(f"to_wgs84({lon}, {lat}, crs).{axis}")
 
     def _extra_sql(self) -> str:
         """Columns the contract does not list are kept, as JSON, in table sources."""

@@ -129,7 +129,6 @@ def ingest_file(wh: Warehouse, con: duckdb.DuckDBPyConnection, path: Path, inbox
         _load(wh, con, spec, raw, plan, report, load_id, archived, stat, started)
     except (UnreadableFile, FileRejected, duckdb.InvalidInputException,
             duckdb.ConversionException) as e:
-        con.execute("rollback") if con.in_transaction else None  # noqa: B018
         report.status = "quarantined"
         report.reason = str(e).splitlines()[0][:500]
         report.rows_read = report.loaded = report.updated = report.rejected = 0

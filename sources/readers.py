@@ -137,7 +137,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, known_headers: set[str
     body = rows[header_idx + 1:]
     data = {h: [_cell_text(r[i]) if i < len(r) else None for r in body]
             for i, h in enumerate(headers)}
-    nonempty = [any(v is not None for v in r) for r in body]
+    nonempty = [any(v is not None for v in row) for row in zip(*data.values(), strict=True)] \
+        if data else []
     table = pa.table({"_row": pa.array(range(header_idx + 2, header_idx + 2 + len(body)),
                                        pa.int64()),
                       **{h: pa.array(v, pa.string()) for h, v in data.items()},

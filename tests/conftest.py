@@ -1,0 +1,51 @@
+"""Shared fixtures: Prefect settings for a server-less run, and a tiny-inbox helper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines import settings
+
+settings.apply()
+
+
+class Inbox:
+    """A temporary inbox with its own warehouse; `drop` writes a file, `load` ingests it."""
+
+    def __init__(self, root: Path):
+        from sources.warehouse import Warehouse
+
+        self.root = root / "inbox"
+        self.root.mkdir()
+        self.wh = Warehouse(root / "wh" / "warehouse.duckdb")
+        self.con = self.wh.connect()
+
+    def drop(self, rel: str, text: str | bytes = b"", encoding: str = "utf-8") -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, str):
+            path.write_bytes(text.encode(encoding))
+        else:
+            path.write_bytes(text)
+        return path
+
+    def load(self, path: Path):
+        from sources.load import ingest_file
+
+        return ingest_file(self.wh, self.con, path, self.root)
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def rejects(self) -> list[tuple]:
+        return self.rows("select row_no, column_name, reason, action from load_rejects "
+                         "order by load_id, row_no, column_name")
+
+
+@pytest.fixture
+def inbox(tmp_path: Path):
+    box = Inbox(tmp_path)
+    yield box
+    box.con.close()
