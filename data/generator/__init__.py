@@ -88,6 +88,8 @@ def _truth(c: population.County, bad: BadRows, scale: str, seed: int, as_of: dat
                 reading_days=[c.day0, c.day0 + timedelta(days=c.n_days - 1)],
                 crs="WGS84", planted=c.sites, decoys=c.decoys, tips=tips,
                 bad_rows=bad.rows,
+                # exact duplicate GPS fixes planted in vehicle_tracks (the ingest drops them)
+                gps_duplicates=getattr(c, "gps_duplicates", 0),
                 summary=dict(planted=len(c.sites), planted_by_category=by_cat,
                              relit=sum(s["relit"] for s in c.sites), decoys=len(c.decoys)))
 

@@ -62,6 +62,7 @@ def crs_mix(df: pl.DataFrame, rng: np.random.Generator, p_gcj: float, p_bd: floa
 
 def gps_mess(pts: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """Duplicate ~0.5% of fixes and deliver the file out of time order in blocks."""
+    pts = pts.unique(["车牌号", "定位时间"], keep="first", maintain_order=True)
     dup = pts.filter(pl.Series(rng.random(pts.height) < .005))
     out = pl.concat([pts, dup])
     block = rng.permutation(out.height // 5000 + 1)
@@ -75,9 +76,11 @@ class BadRows:
     def __init__(self) -> None:
         self.rows: list[dict] = []
 
-    def add(self, file: str, idx: int, column: str, why: str) -> None:
-        # spreadsheet row with the header line as row 1: data index 0 -> row 2
-        self.rows.append(dict(file=file, row=idx + 2, column=column, why=why))
+    def add(self, file: str, idx: int, column: str, why: str, title_rows: int = 0) -> None:
+        """`row` counts the header line as row 1 (data index 0 -> row 2); `sheet_row` is the
+        row Excel shows, i.e. also counting any title rows above the header."""
+        self.rows.append(dict(file=file, row=idx + 2, sheet_row=idx + 2 + title_rows,
+                              column=column, why=why))
 
 
 def break_uscc(code: str) -> str:

@@ -89,7 +89,8 @@ def registry(c, out: Path, bad: BadRows) -> dict:
             codes = df[col].to_list()
             codes[k] = mess.break_uscc(codes[k])
             df.replace_column(df.columns.index(col), pl.Series(col, codes))
-            bad.add(_rel(path, out), int(k), "统一社会信用代码", "校验位错误")
+            bad.add(_rel(path, out), int(k), "统一社会信用代码", "校验位错误",
+                    title_rows=1 if path.suffix == ".xlsx" else 0)
         if path.suffix == ".xlsx":
             write_xlsx(df, path, "夏县市场主体登记信息（导出）")
         else:
@@ -175,7 +176,9 @@ def waybills(c, wb: pl.DataFrame, out: Path) -> dict:
 
 def tracks(c, pts: pl.DataFrame, out: Path) -> dict:
     rng = c.rng
+    n_clean = pts.unique(["车牌号", "定位时间"]).height
     pts = mess.gps_mess(pts, rng)
+    c.gps_duplicates = pts.height - n_clean
     plates = pts["车牌号"].unique().sort()
     odd = plates.filter(pl.Series(rng.random(len(plates)) < .2))
     csv_part = pts.filter(pl.col("车牌号").is_in(odd.implode()))
