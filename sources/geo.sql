@@ -199,10 +199,15 @@ create or replace macro crs_norm(x) as
 
 
 -- Distance ----------------------------------------------------------------------------------
--- Great-circle distance in metres (haversine) on the IUGG mean Earth radius R = 6371008.8 m.
--- least() guards asin against rounding just above 1 for antipodal points.
+-- Great-circle distance in metres (haversine) on the IUGG mean Earth radius R = 6371008.8 m,
+-- h = haversine of the central angle. The atan2 form needs no clamp of asin's argument for
+-- antipodal points (greatest() covers rounding) and keeps NULL in → NULL out.
+create or replace macro _haversine(lon1, lat1, lon2, lat2) as
+    sin(radians(lat2 - lat1) / 2.0) ^ 2
+    + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lon2 - lon1) / 2.0) ^ 2;
+
 create or replace macro distance_m(lon1, lat1, lon2, lat2) as
-    2.0 * 6371008.8 * asin(least(1.0, sqrt(
-        sin(radians(lat2 - lat1) / 2.0) ^ 2
-        + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lon2 - lon1) / 2.0) ^ 2
-    )));
+    2.0 * 6371008.8 * atan2(
+        sqrt(_haversine(lon1, lat1, lon2, lat2)),
+        sqrt(greatest(0.0, 1.0 - _haversine(lon1, lat1, lon2, lat2)))
+    );
