@@ -2,7 +2,8 @@
 
 `generate(outdir, scale, seed, as_of)` writes `outdir/inbox/<source>/...` per the data
 contract and `outdir/truth.json` (planted sites, decoys, deliberately bad rows), and returns
-a summary. Scales: `small` (tests, demo) and `county`; `province` is not built yet.
+a summary. Scales: `small` (tests, demo), `county`, and `province` (benchmarks; plain
+Parquet streamed block by block, see `province.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from data.generator import decoys, planted, population, power_out, tracks, writer
+from data.generator import decoys, planted, population, power_out, province, tracks, writer
 from data.generator.geography import build_world
 from data.generator.mess import BadRows
 
@@ -31,10 +32,13 @@ FALSE_TIPS = [("养猪场", "养殖场臭味很大，晚上也有味道"), ("冷
 def generate(outdir: Path, scale: str = "small", seed: int = 0, as_of: date | None = None,
              progress: Callable[[str], None] = print) -> dict:
     """Write a synthetic county's inbox and truth; return counts per source and of the truth."""
-    if scale not in ("small", "county"):
-        raise ValueError(f"scale {scale!r} is not available (small, county)")
+    if scale not in ("small", "county", "province"):
+        raise ValueError(f"scale {scale!r} is not available (small, county, province)")
     as_of = as_of or DEFAULT_AS_OF
     outdir = Path(outdir)
+    if scale == "province":
+        progress(f"生成省级规模基准数据（{province.N_BLOCKS} 个县区块, seed={seed}）")
+        return province.generate_province(outdir, seed, as_of, progress)
     rng = np.random.default_rng(seed)
     n_acc, n_reg, n_perm, n_trucks = population.SCALES[scale]
     c = population.County(world=build_world(rng), rng=rng,

@@ -11,7 +11,7 @@ chemical economy, and the trucks' usual destinations.
 from __future__ import annotations
 
 from data.generator import texts as tx
-from data.generator.population import County, add_permit, place_name
+from data.generator.population import SCALES, County, add_permit, place_name
 
 PARK_PRODUCTS = ["甲醇、甲醛溶液", "乙酸乙酯、乙酸", "盐酸、次氯酸钠溶液", "氢氧化钠溶液",
                  "异丙醇、丙酮", "硫酸、过氧化氢溶液"]
@@ -240,7 +240,7 @@ def build_decoys(c: County, scale: str, progress) -> None:
     _houses(c, 3 * k)
     _closed_dark(c, 3 * k)
     _pumps(c, 3 * k)
-    n_perm = {"small": 30, "county": 150}.get(scale, 150)
+    n_perm = SCALES[scale][2]
     while len(c.permits) < n_perm:  # more licensed traders to reach the county's permit count
         _shops(c, 1, all_traders=True)
     progress(f"  干扰项: {len(c.decoys)} 个; 许可 {len(c.permits)} 张")

@@ -20,7 +20,8 @@ from data.generator.geography import World
 SCALES = {  # accounts, registrations, permits, trucks
     "small": (3_000, 800, 30, 40),
     "county": (60_000, 12_000, 150, 300),
-    "province": (2_000_000, 400_000, 5_000, 9_000),
+    # one of the ~100 county blocks of a province (benchmarks): 2M accounts, ~100M GPS fixes
+    "province_block": (20_000, 4_000, 50, 220),
 }
 STATUS = ["存续", "在业", "停业", "吊销", "注销"]
 STATUS_P = [0.66, 0.08, 0.04, 0.10, 0.12]

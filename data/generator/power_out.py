@@ -26,13 +26,14 @@ def interval_accounts(acc: pl.DataFrame) -> pl.Series:
 
 
 def write_readings(c, acc: pl.DataFrame, out: Path, bad: BadRows, progress,
-                   chunk: int = 6000) -> dict:
+                   chunk: int = 6000, messy: bool = True, tag: str = "") -> dict:
+    """Daily (and, when `messy`, interval and the hand-made CSV) readings of all accounts."""
     rng = c.rng
     cal = rd.calendar(c.day0, c.n_days)
     last = c.day0 + timedelta(days=c.n_days - 1)
     d_dir = out / "inbox/power_readings"
     d_dir.mkdir(parents=True, exist_ok=True)
-    daily_path = d_dir / f"日电量_{c.day0:%Y%m%d}_{last:%Y%m%d}.parquet"
+    daily_path = d_dir / f"日电量_{tag}{c.day0:%Y%m%d}_{last:%Y%m%d}.parquet"
     int_path = d_dir / f"分时电量_15分钟_近{INTERVAL_DAYS}天.parquet"
     csv_from = np.datetime64(last - timedelta(days=CSV_DAYS - 1), "D")
     w_daily = w_int = None
@@ -40,7 +41,7 @@ def write_readings(c, acc: pl.DataFrame, out: Path, bad: BadRows, progress,
     for part in rd.chunks(acc, chunk):
         base, extra = rd.daily_components(part, cal, rng)
         daily = rd.daily_frame(part, c.day0, base, extra, cal, rng)
-        town = part.filter(pl.col("township") == CSV_TOWNSHIP)["account_no"]
+        town = part.filter(pl.col("township") == (CSV_TOWNSHIP if messy else ""))["account_no"]
         to_csv = pl.col("户号").is_in(town.implode()) & (pl.col("日期") >= pl.lit(csv_from))
         csv_parts.append(daily.filter(to_csv))
         daily = daily.filter(~to_csv)
@@ -48,7 +49,7 @@ def write_readings(c, acc: pl.DataFrame, out: Path, bad: BadRows, progress,
         w_daily = w_daily or pq.ParquetWriter(daily_path, tbl.schema)
         w_daily.write_table(tbl)
         n_daily += daily.height
-        sel = interval_accounts(part).to_numpy()
+        sel = interval_accounts(part).to_numpy() & messy
         if sel.any():
             iv = rd.interval_frame(part.filter(pl.Series(sel)), c.day0, base[sel], extra[sel],
                                    INTERVAL_DAYS, rng).to_arrow()
@@ -58,7 +59,10 @@ def write_readings(c, acc: pl.DataFrame, out: Path, bad: BadRows, progress,
     for w in (w_daily, w_int):
         if w:
             w.close()
-    n_csv = _csv(pl.concat(csv_parts), d_dir / f"{CSV_TOWNSHIP}供电所_日电量补录.csv", out, bad, rng)
+    n_csv = 0
+    if messy:
+        n_csv = _csv(pl.concat(csv_parts), d_dir / f"{CSV_TOWNSHIP}供电所_日电量补录.csv", out, bad,
+                     rng)
     progress(f"  电量: 日电量 {n_daily + n_csv} 行, 分时电量 {n_int} 行")
     return {"power_readings_daily": n_daily + n_csv, "power_readings_interval": n_int}
 

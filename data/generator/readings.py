@@ -132,14 +132,13 @@ def daily_frame(acc: pl.DataFrame, day0: date, base: np.ndarray, extra: np.ndarr
                 cal: dict, rng: np.random.Generator) -> pl.DataFrame:
     """Long daily readings with TOU split; drops collection gaps; null TOU for 居民."""
     n, d = base.shape
-    pi = np.searchsorted(PROFILES, []) if False else None  # placeholder for clarity
-    del pi
     pidx = np.array([PROFILES.index(p) for p in acc["profile"]])
     eidx = np.array([PROFILES.index(p) if p else 0 for p in acc["extra_profile"]])
     sharp = cal["sharp"].astype(int)[None, :]
     tou = base[..., None] * TOU[pidx[:, None], sharp] + extra[..., None] * TOU[eidx[:, None], sharp]
     total = base + extra
-    keep = rng.random((n, d)) > 0.004
+    alive = _window(d, acc["start_idx"].to_numpy(), acc["end_idx"].to_numpy(), np.zeros(n)) > 0
+    keep = (rng.random((n, d)) > 0.004) & alive  # no readings before 立户 or after 销户
     gap_acc = np.flatnonzero(rng.random(n) < 0.02)
     for i in gap_acc:  # meter-collection outages of a few days
         s = int(rng.integers(0, d - 10))
@@ -170,11 +169,13 @@ def interval_frame(acc: pl.DataFrame, day0: date, base: np.ndarray, extra: np.nd
     q *= rng.lognormal(0, 0.1, q.shape)
     first = np.datetime64(day0, "m") + np.timedelta64((d - n_last) * 1440, "m")
     ts = first + (np.arange(n_last * 96) * 15).astype("timedelta64[m]")
+    alive = _window(d, acc["start_idx"].to_numpy(), acc["end_idx"].to_numpy(), np.zeros(n))
+    keep = np.repeat(alive[:, -n_last:] > 0, 96, axis=1).reshape(-1)
     return pl.DataFrame({
         "户号": np.repeat(acc["account_no"].to_numpy(), n_last * 96),
         "数据时间": pl.Series(np.tile(ts.astype("datetime64[us]"), n)),
         "电量": np.round(q.reshape(-1), 3),
-    })
+    }).filter(pl.Series(keep))
 
 
 def chunks(acc: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
