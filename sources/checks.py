@@ -100,13 +100,14 @@ class CastPlan:
         for col in self.spec.columns:
             reject = col.nonnull or col.name in key
             raw = f"_r_{col.name}"
-            present = f"xhg_text(cast({raw} as varchar)) is not null"
+            present = f"xhg_text({raw}) is not null"
             if col.name not in self.mapping:
                 continue
             if col.nonnull:
-                out.append(Check(col.name, f"{col.name} is null and not ({present})", "必填值为空", True))
+                out.append(Check(col.name, f"case when {col.name} is null then not ({present}) end",
+                                 "必填值为空", True))
             if col.kind in PARSE_REASONS:
-                out.append(Check(col.name, f"{col.name} is null and {present}",
+                out.append(Check(col.name, f"case when {col.name} is null then {present} end",
                                  PARSE_REASONS[col.kind], reject))
             out.extend(self._validity(col, reject))
         for name, predicate, reason in self.spec.extra_checks:
@@ -119,10 +120,10 @@ class CastPlan:
         n = col.name
         checks = []
         if col.kind == Kind.USCC:
-            checks.append(Check(n, f"{n} is not null and not xhg_uscc_valid({n})",
+            checks.append(Check(n, f"not xhg_uscc_valid({n})",
                                 "统一社会信用代码校验不通过（18位，校验位按 GB 32100 计算）", reject))
         if col.kind == Kind.PLATE:
-            checks.append(Check(n, f"{n} is not null and not xhg_plate_valid({n})",
+            checks.append(Check(n, f"not xhg_plate_valid({n})",
                                 "车牌号格式不对（应如 晋M·A1234）", reject))
         if col.min_value is not None:
             why = "为负数" if col.min_value == 0 else f"小于下限 {col.min_value:g}"
@@ -158,7 +159,10 @@ class CastPlan:
         flags = [f"coalesce({c.predicate}, false) as _f{i}" for i, c in enumerate(checks)]
         cleared = []
         for col in spec.columns:
-            mine = [f"_f{i}" for i, c in enumerate(checks) if c.column == col.name and not c.reject]
+            # an unreadable 坐标系 makes the row's coordinates unusable too
+            owners = {col.name, "crs"} if col.kind in (Kind.LON, Kind.LAT) and not col.name[:-3] \
+                else {col.name}
+            mine = [f"_f{i}" for i, c in enumerate(checks) if c.column in owners and not c.reject]
             cleared.append(f"case when {' or '.join(mine)} then null else {col.name} end as {col.name}"
                            if mine else col.name)
         final_cols = [self._final(n) for n, _ in columns_sql(spec)]

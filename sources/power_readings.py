@@ -17,7 +17,7 @@ DAILY = SourceSpec(
     label="日电量",
     folder="power_readings",
     key=("account_no", "day"),
-    lake_partition="strftime(day, '%Y-%m')",
+    lake_partition="year(day) * 100 + month(day)",  # yyyymm
     columns=(
         ACCOUNT,
         Column("day", "日期", Kind.DATE, True, True, ("数据日期", "抄表日期")),
@@ -33,7 +33,7 @@ INTERVAL = SourceSpec(
     label="分时电量",
     folder="power_readings",
     key=("account_no", "ts"),
-    lake_partition="strftime(ts, '%Y-%m')",
+    lake_partition="year(ts) * 100 + month(ts)",  # yyyymm
     columns=(
         ACCOUNT,
         Column("ts", "数据时间", Kind.TIMESTAMP, True, True, ("采集时间", "时间")),

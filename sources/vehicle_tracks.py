@@ -6,7 +6,7 @@ SPEC = SourceSpec(
     name="vehicle_tracks",
     label="危化品车辆定位",
     key=("plate", "ts"),
-    lake_partition="strftime(ts, '%Y-%m-%d')",
+    lake_partition="year(ts) * 10000 + month(ts) * 100 + day(ts)",  # yyyymmdd
     columns=(
         Column("plate", "车牌号", Kind.PLATE, True, True, ("车牌", "车牌号码")),
         Column("ts", "定位时间", Kind.TIMESTAMP, True, True, ("GPS时间", "时间")),

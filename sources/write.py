@@ -43,32 +43,27 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec, 
     """
     cols = ", ".join(n for n, _ in columns_sql(spec))
     part = spec.lake_partition
-    con.execute(f"create or replace temp table _new as select {cols}, {part} as part from {good}")
-    old = con.execute("select part, path from lake_files where table_name = $t and part in "
-                      "(select distinct part from _new)", {"t": spec.name}).fetchall()
-    old_files = [str(wh.lake / p) for _, p in old]
+    parts = [str(p) for (p,) in con.execute(f"select distinct {part} from {good}").fetchall()]
+    old = con.execute("select path from lake_files where table_name = $t and part in "
+                      "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()
+    new = f"select {cols}, {load_id} as _load_id, {part} as part from {good}"
     updated = 0
-    out = wh.tmp / f"lake-{load_id}"
-    if old_files:
-        listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in old_files) + "]"
+    if old:
+        listing = "[" + ", ".join("'" + str(wh.lake / p).replace("'", "''") + "'" for (p,) in old) + "]"
         con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part "
                     f"from read_parquet({listing})")
-        updated = con.execute(f"select count(*) from _old o semi join _new n on "
+        updated = con.execute(f"select count(*) from _old o semi join {good} n on "
                               f"{_key_match(spec, 'o', 'n')}").fetchone()[0]
-        kept = (f"select {cols}, _load_id, part from _old o anti join _new n on "
-                f"{_key_match(spec, 'o', 'n')} union all ")
-    else:
-        kept = ""
-    con.execute(f"copy ({kept}select {cols}, {load_id} as _load_id, part from _new) to '{out}' "
-                f"(format parquet, partition_by (part), filename_pattern 'load{load_id}_{{i}}', "
-                "write_partition_columns false)")
-    listed = _move_into_lake(wh, spec, out, load_id)
-    con.execute("delete from lake_files where table_name = $t and part in "
-                "(select distinct part from _new)", {"t": spec.name})
-    for p, rel, rows in listed:
+        new = (f"select {cols}, _load_id, part from _old o anti join {good} n on "
+               f"{_key_match(spec, 'o', 'n')} union all {new}")
+    out = wh.tmp / f"lake-{load_id}"
+    con.execute(f"copy ({new}) to '{out}' (format parquet, partition_by (part), "
+                f"filename_pattern 'load{load_id}_{{i}}', write_partition_columns false)")
+    con.execute("delete from lake_files where table_name = $t and part in (select unnest($parts))",
+                {"t": spec.name, "parts": parts})
+    for p, rel, rows in _move_into_lake(wh, spec, out, load_id):
         con.execute("insert into lake_files values ($t, $p, $path, $rows, $id)",
                     {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id})
-    con.execute("drop table _new")
     return updated
 
 
