@@ -20,9 +20,8 @@ INTERVAL_DAYS = 60
 
 
 def interval_accounts(acc: pl.DataFrame) -> pl.Series:
-    tariff = acc["tariff_class"]
-    return (tariff.eq("大工业用电") | (tariff.eq("一般工商业用电") & acc["three_phase"])
-            | (tariff.eq("居民生活用电") & acc["three_phase"]))
+    """Meters that report 15-min data: 大工业 and every three-phase (动力电) account."""
+    return acc["tariff_class"].eq("大工业用电") | acc["three_phase"]
 
 
 def write_readings(c, acc: pl.DataFrame, out: Path, bad: BadRows, progress,
