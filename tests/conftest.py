@@ -49,3 +49,25 @@ def inbox(tmp_path: Path):
     box = Inbox(tmp_path)
     yield box
     box.con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_county(tmp_path_factory):
+    """A small generated county, ingested once per test session: (truth dict, Warehouse)."""
+    import json
+
+    from data.generator import generate
+    from pipelines.ingest import list_new_files
+    from sources.load import ingest_file
+    from sources.warehouse import Warehouse
+
+    root = tmp_path_factory.mktemp("demo_county")
+    generate(root, scale="small", seed=5, progress=lambda _: None)
+    wh = Warehouse(root / "warehouse.duckdb")
+    con = wh.connect()
+    inbox = root / "inbox"
+    files, _ = list_new_files(inbox, set())
+    for path in files:
+        ingest_file(wh, con, path, inbox)
+    con.close()
+    return json.loads((root / "truth.json").read_text(encoding="utf-8")), wh

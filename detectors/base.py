@@ -1,0 +1,94 @@
+"""The one contract every detector keeps, and the helpers they share.
+
+A detector is a module in `detectors/` named for what it flags, exposing
+
+    NAME: str                      # e.g. "power_surge"
+    Params                         # a frozen dataclass; every field has its default here
+    def detect(con, as_of: date, params: Params = Params()) -> pyarrow.Table   # EVIDENCE
+
+It reads the warehouse (canonical tables, lake views, `sites`, `site_members`, truck tables)
+and returns evidence rows, one per site and finding, with exactly the columns of EVIDENCE.
+`score` is 0–1 (higher = more suspicious); `reason` is plain Chinese with the numbers an
+inspector needs; `facts` is a JSON object of those numbers. A detector never writes tables.
+
+Sites (built by `sites.resolve`): `sites(site_id, name, address, township, lon, lat, ...)`
+and `site_members(site_id, member_kind, member_key, rule, score)` where member_kind is one
+of MEMBER_KINDS and member_key the record's natural key: registry → uscc, permit →
+permit_no, power_account → account_no, truck_place → place_id, tip → tip_no,
+closed_site → name || '|' || address.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+EVIDENCE = pa.schema([
+    ("site_id", pa.string()),
+    ("detector", pa.string()),
+    ("score", pa.float64()),
+    ("period_start", pa.date32()),
+    ("period_end", pa.date32()),
+    ("category_hint", pa.string()),  # contract §4: '1'..'6', '复燃', or NULL
+    ("reason", pa.string()),
+    ("facts", pa.string()),  # JSON object
+])
+MEMBER_KINDS = ("registry", "permit", "power_account", "truck_place", "tip", "closed_site")
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql_file: Path, params: dict[str, Any]) -> pa.Table:
+    """Run a detector's .sql (its final select yields EVIDENCE columns) with bound values."""
+    sql = sql_file.read_text(encoding="utf-8")
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    table = con.execute(sql, used).to_arrow_table()
+    return conform(table)
+
+
+def conform(table: pa.Table) -> pa.Table:
+    """Exactly the EVIDENCE columns, in order and type; a missing or extra column is a bug."""
+    if set(table.column_names) != set(EVIDENCE.names):
+        raise ValueError(f"evidence columns {table.column_names} != {EVIDENCE.names}")
+    return table.select(EVIDENCE.names).cast(EVIDENCE)
+
+
+def empty() -> pa.Table:
+    return EVIDENCE.empty_table()
+
+
+def sql_params(params: Any, as_of: dt.date) -> dict[str, Any]:
+    """A detector's params as bound SQL values, plus `as_of`."""
+    return {**dataclasses.asdict(params), "as_of": as_of}
+
+
+def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
+    """A TOML file of `[detector_name] field = value` overrides (see `with_overrides`)."""
+    if path is None:
+        return {}
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def with_overrides(params: Any, overrides: dict[str, Any]) -> Any:
+    """A copy of `params` with fields replaced; unknown names and wrong types are errors."""
+    fields = {f.name: f for f in dataclasses.fields(params)}
+    values = {}
+    for name, value in overrides.items():
+        if name not in fields:
+            raise ValueError(f"参数 {name} 不存在（可用：{'、'.join(fields)}）")
+        current = getattr(params, name)
+        if isinstance(current, dt.date) and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        elif isinstance(current, float) and isinstance(value, int):
+            value = float(value)
+        elif isinstance(current, tuple) and isinstance(value, list):
+            value = tuple(value)
+        if current is not None and not isinstance(value, type(current)):
+            raise ValueError(f"参数 {name} 应为 {type(current).__name__}，得到 {value!r}")
+        values[name] = value
+    return dataclasses.replace(params, **values)

@@ -1,0 +1,303 @@
+-- Entity resolution: records of every source that are one physical place become one site.
+-- Statements run in order by sites/resolve.py; every link keeps its rule and score.
+
+-- name: records
+-- One row per record that can be a member of a site, with what linking needs. Names are
+-- normalised for Chinese firms: region prefixes, legal forms and brackets go.
+create or replace temp table _records as
+with
+registry as (
+    select 'registry' as kind, uscc as key, name, address, uscc, cast(null as varchar) as account_no,
+           lon, lat, township, false as is_person, cast(null as varchar) as tariff_class
+    from registry
+),
+
+permits as (
+    select 'permit', permit_no, holder_name, address, uscc, null, lon, lat, null, false, null
+    from permits
+),
+
+accounts as (
+    select 'power_account', account_no, account_name, address, uscc, account_no, lon, lat,
+           township,
+           -- a person: 2–4 Chinese characters and no word of an organisation
+           regexp_full_match(account_name, '\p{Han}{2,4}')
+               and not regexp_matches(account_name, '(公司|厂|店|部|社|场|站|所|村|委|队|局|院|校|中心|机井|泵|组)'),
+           tariff_class
+    from power_accounts
+),
+
+tips as (
+    select 'tip', tip_no, target, address, null, null, lon, lat, null, false, null
+    from tips
+),
+
+closed as (
+    select 'closed_site', name || '|' || address, name, address, uscc, account_no, lon, lat,
+           township, false, null
+    from closed_sites
+),
+
+places as (
+    select 'truck_place', place_id, null, null, null, null, lon, lat, null, false, null
+    from truck_places
+),
+
+unioned as (
+    select * from registry union all select * from permits union all select * from accounts
+    union all select * from tips union all select * from closed union all select * from places
+),
+
+normalised as (
+    select *,
+        -- 山西省运城市夏县 / 夏县 / (分公司) / 有限责任公司 ... stripped
+        nullif(regexp_replace(regexp_replace(regexp_replace(coalesce(name, ''),
+            '[（(][^）)]*[）)]', '', 'g'),
+            '^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}[县区])?', ''),
+            '(股份有限公司|有限责任公司|有限公司|分公司|公司|总厂|分厂|厂|门市部|经营部|店)$', ''), '')
+            as name_norm,
+        nullif(regexp_replace(regexp_replace(coalesce(address, ''), '\s', '', 'g'),
+            '^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}[县区])?', ''), '') as addr_norm
+    from unioned
+)
+
+select row_number() over (order by kind, key) - 1 as node, *,
+       coalesce(township, regexp_extract(addr_norm, '^(\p{Han}{1,6}?(镇|乡|街道))', 1)) as town,
+       regexp_extract(addr_norm, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区|居委会|工业园区|集中区|园区))', 2) as village
+from normalised;
+
+-- name: edges
+-- Candidate links. Rules, strongest first; each (a, b) with a < b.
+create or replace temp table _links as
+with
+r as (select * from _records),
+
+by_uscc as (
+    -- the same 统一社会信用代码 on two records
+    select a.node as a, b.node as b, 'uscc' as rule, 1.0 as score
+    from r as a join r as b on a.uscc = b.uscc and a.node < b.node
+    where a.uscc is not null
+),
+
+by_account as (
+    -- a ledger entry or record naming the 户号
+    select least(a.node, b.node) as a, greatest(a.node, b.node) as b, 'account_no', 1.0
+    from r as a join r as b on a.account_no = b.account_no and a.node <> b.node
+    where a.kind = 'closed_site' and b.kind = 'power_account'
+),
+
+name_groups as (
+    -- names shared by few records only: a common name links nothing
+    select name_norm from r
+    where name_norm is not null and length(name_norm) >= 2 and not is_person
+    group by name_norm having count(*) <= $max_group
+),
+
+by_name as (
+    -- one firm under its normalised name, in the same township (when both say)
+    select a.node as a, b.node as b, 'name', 0.9
+    from r as a join r as b on a.name_norm = b.name_norm and a.node < b.node
+    where a.name_norm in (select name_norm from name_groups)
+      and a.kind <> b.kind
+      and (a.town is null or b.town is null or a.town = b.town)
+),
+
+addr_groups as (
+    -- a specific address (with a house number) shared by a few records
+    select addr_norm from r
+    where addr_norm is not null and regexp_matches(addr_norm, '\d+号')
+    group by addr_norm having count(*) <= $max_group
+),
+
+by_address as (
+    -- the same specific address: how a person-named account inside a firm shows up (厂中厂)
+    select a.node as a, b.node as b, 'address', 0.8
+    from r as a join r as b on a.addr_norm = b.addr_norm and a.node < b.node
+    where a.addr_norm in (select addr_norm from addr_groups)
+),
+
+by_colocated as (
+    -- metres apart in one village, one side a firm, and the same address or one extending the
+    -- other (文德村村北 / 文德村村北后院): a tenant's or a person's account inside a firm's yard
+    select a.node as a, b.node as b, 'colocated', 0.75
+    from r as a join r as b on a.town = b.town and a.village = b.village and a.node < b.node
+    where a.village <> '' and a.lon is not null and b.lon is not null
+      and (a.kind in ('registry', 'permit') or (a.kind = 'power_account' and not a.is_person)
+           or b.kind in ('registry', 'permit') or (b.kind = 'power_account' and not b.is_person))
+      and (starts_with(a.addr_norm, b.addr_norm) or starts_with(b.addr_norm, a.addr_norm))
+      and distance_m(a.lon, a.lat, b.lon, b.lat) <= $colocated_m
+),
+
+by_holder as (
+    -- a sole trader's shop (夏县某镇张三便利店) and the power account in the owner's name
+    select least(a.node, b.node), greatest(a.node, b.node), 'holder_name', 0.85
+    from r as a join r as b
+      on a.kind = 'registry' and b.kind = 'power_account' and b.is_person
+     and a.village = b.village and a.town = b.town and contains(a.name, b.name)
+    where a.village <> ''
+)
+
+select * from by_uscc union all select * from by_account union all select * from by_name
+union all select * from by_address union all select * from by_colocated
+union all select * from by_holder;
+
+-- name: near
+-- Records with only a point (truck places, tips, ledger entries) join the nearest record
+-- with a point and an identity, within reach; a grid equi-join finds the candidates.
+create or replace temp table _near as
+with
+anchors as (
+    select node, lon, lat, kind, tariff_class, is_person,
+           floor(lon * 1000)::bigint as cx, floor(lat * 1000)::bigint as cy  -- ~90 m × 110 m cells
+    from _records
+    where lon is not null and kind in ('registry', 'permit', 'power_account', 'closed_site')
+),
+
+seekers as (
+    select node, lon, lat, kind from _records
+    where lon is not null and kind in ('truck_place', 'tip', 'closed_site')
+),
+
+cand as (
+    select s.node as a, n.node as b, s.kind as seeker_kind,
+           distance_m(s.lon, s.lat, n.lon, n.lat) as d_m,
+           -- a firm or a three-phase-capable account is a better anchor than a household
+           case when n.kind in ('registry', 'permit') or n.tariff_class in ('大工业用电', '一般工商业用电')
+                then 0 else 1 end as weak
+    from seekers as s
+    cross join (values (-2), (-1), (0), (1), (2)) as ox (dx)
+    cross join (values (-2), (-1), (0), (1), (2)) as oy (dy)
+    join anchors as n on n.cx = floor(s.lon * 1000)::bigint + dx and n.cy = floor(s.lat * 1000)::bigint + dy
+    where n.node <> s.node and n.kind <> s.kind
+)
+
+select a, b, 'near_' || seeker_kind as rule,
+       round(1 - d_m / $reach_m, 3) * 0.8 as score, d_m
+from cand
+where d_m <= $reach_m
+qualify row_number() over (partition by a order by weak, d_m) = 1;
+
+-- name: sites
+-- One site per component: the anchor (a registration before a permit, an account, a ledger
+-- entry, a truck place, a tip) names it and gives its stable id; the best point places it.
+create or replace table sites as
+with
+members as (
+    select c.comp, r.*,
+           case r.kind when 'registry' then 1 when 'permit' then 2 when 'power_account' then 3
+                       when 'closed_site' then 4 when 'truck_place' then 5 else 6 end as rank_kind,
+           case when r.kind = 'power_account' and r.is_person then 1 else 0 end as person
+    from _components as c join _records as r using (node)
+),
+
+anchor as (
+    select comp, kind, key from members
+    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
+),
+
+named as (
+    select comp, name from members where name is not null
+    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
+),
+
+addressed as (
+    select comp, address from members where address is not null
+    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
+),
+
+placed as (
+    -- the power GIS point first (metres-accurate), then registrations, permits, truck places
+    select comp, lon, lat from members where lon is not null
+    qualify row_number() over (partition by comp
+        order by case kind when 'power_account' then 1 when 'registry' then 2 when 'permit' then 3
+                           when 'closed_site' then 4 when 'truck_place' then 5 else 6 end,
+                 person, key) = 1
+),
+
+towns as (
+    select comp, town from members where town is not null
+    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
+)
+
+select 'S' || upper(substr(sha256(a.kind || ':' || a.key), 1, 10)) as site_id,
+       a.kind as anchor_kind, a.key as anchor_key,
+       n.name, d.address, t.town as township, p.lon, p.lat, a.comp
+from anchor as a
+left join named as n using (comp)
+left join addressed as d using (comp)
+left join placed as p using (comp)
+left join towns as t using (comp);
+
+-- name: nearest_town
+-- A site with no township of its own (a truck place in the fields) takes its nearest (within
+-- ~10 km) neighbour's.
+update sites set township = nb.township
+from (
+    select s.site_id, o.township
+    from sites as s join sites as o
+      on o.township is not null and o.lon between s.lon - 0.1 and s.lon + 0.1
+     and o.lat between s.lat - 0.1 and s.lat + 0.1
+    where s.township is null and s.lon is not null
+    qualify row_number() over (partition by s.site_id
+                               order by distance_m(s.lon, s.lat, o.lon, o.lat)) = 1
+) as nb
+where sites.site_id = nb.site_id;
+
+-- name: members
+create or replace table site_members as
+with
+best_link as (
+    -- the strongest link that attached each record, and to which record
+    select node, other, rule, score from (
+        select a as node, b as other, rule, score from _all_links
+        union all select b, a, rule, score from _all_links)
+    qualify row_number() over (partition by node order by score desc, other) = 1
+)
+
+select s.site_id, r.kind as member_kind, r.key as member_key,
+       case when r.kind = s.anchor_kind and r.key = s.anchor_key then 'anchor'
+            else coalesce(l.rule, 'anchor') end as rule,
+       case when r.kind = s.anchor_kind and r.key = s.anchor_key then 1.0
+            else coalesce(l.score, 1.0) end as score,
+       o.kind || ':' || o.key as linked_to,
+       r.name as member_name, r.address as member_address
+from _components as c
+join _records as r using (node)
+join sites as s using (comp)
+left join best_link as l on l.node = r.node
+left join _records as o on o.node = l.other;
+
+-- name: cleanup
+drop table if exists _records;
+drop table if exists _links;
+drop table if exists _near;
+drop table if exists _all_links;
+drop table if exists _components;
+drop table if exists _tip_cand;
+drop table if exists _tip_links;
+alter table sites drop column comp;
+
+-- name: tip_candidates
+-- A tip with no point names its place in words: candidates are records in the same village
+-- (or township, when the tip names no village) with an identity; scored in Python.
+create or replace temp table _tip_cand as
+with
+tips as (
+    select node, town, village,
+           -- what is left once the township and village are said: "废品站", "张三家院子"
+           regexp_replace(coalesce(name, '') || coalesce(addr_norm, ''),
+                          '^.*?(镇|乡|街道)(\p{Han}{1,8}?(村|社区))?', '') as what
+    from _records
+    where kind = 'tip' and lon is null and town is not null
+),
+
+recs as (
+    select node, town, village, kind, is_person, name, addr_norm
+    from _records
+    where kind in ('registry', 'power_account', 'closed_site') and name is not null
+)
+
+select t.node as a, r.node as b, t.what, r.name, r.is_person
+from tips as t join recs as r
+  on r.town = t.town and (t.village = '' or r.village = t.village)
+where t.what <> '';
