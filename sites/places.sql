@@ -1,0 +1,252 @@
+-- Truck places from truck_stays: statements run in order by sites/places.py.
+-- Needs the macro xhg_dist_m (created here as in stays.sql) and tables waybills, permits.
+
+-- name: macros
+-- degrees -> metres: equirectangular on the mean Earth radius (< 0.1 % off haversine < 10 km)
+create or replace temp macro xhg_dist_m(lon1, lat1, lon2, lat2) as
+    6371008.8 * sqrt(
+        power(radians(lon2 - lon1) * cos(radians((lat1 + lat2) / 2)), 2)
+        + power(radians(lat2 - lat1), 2)
+    );
+
+-- name: nodes
+create or replace temp table _place_nodes as
+with
+stays as (
+    select stay_id, lon, lat
+    from truck_stays
+),
+
+scale as (
+    -- metres -> degrees: one cell is link_m wide even at the stays' highest latitude, so two
+    -- stays within link_m always sit in the same or in neighbouring cells
+    select
+        $link_m / 111320.0 as cell_lat_deg,
+        $link_m / (111320.0 * cos(radians(max(abs(lat))))) as cell_lon_deg
+    from stays
+)
+
+select
+    row_number() over (order by s.stay_id) as node,
+    s.stay_id,
+    s.lon,
+    s.lat,
+    floor(s.lon / c.cell_lon_deg)::bigint as cx,
+    floor(s.lat / c.cell_lat_deg)::bigint as cy
+from stays as s
+cross join scale as c;
+
+-- name: edges
+create or replace temp table _place_edges as
+with
+nodes as (
+    select node, lon, lat, cx, cy
+    from _place_nodes
+),
+
+probes as (
+    -- each stay looks into its own and the eight neighbouring cells
+    select n.node, n.lon, n.lat, n.cx + dx as cx, n.cy + dy as cy
+    from nodes as n
+    cross join (values (-1), (0), (1)) as ox (dx)
+    cross join (values (-1), (0), (1)) as oy (dy)
+)
+
+select p.node as a, n.node as b
+from probes as p
+inner join nodes as n on n.cx = p.cx and n.cy = p.cy
+where p.node < n.node
+  and xhg_dist_m(p.lon, p.lat, n.lon, n.lat) < $link_m;
+
+-- name: start_labels
+create or replace temp table _place_labels as
+select node, node as label
+from _place_nodes;
+
+-- name: propagate
+create or replace temp table _place_labels_next as
+with
+edges as (
+    select a, b from _place_edges
+    union all
+    select b as a, a as b from _place_edges
+),
+
+neighbour_min as (
+    select e.a as node, min(l.label) as label
+    from edges as e
+    inner join _place_labels as l on l.node = e.b
+    group by e.a
+),
+
+spread as (
+    select l.node, least(l.label, coalesce(m.label, l.label)) as label
+    from _place_labels as l
+    left join neighbour_min as m using (node)
+)
+
+-- pointer jump: take the label of one's label too, so long chains settle in few passes
+select s.node, least(s.label, j.label) as label
+from spread as s
+inner join spread as j on j.node = s.label;
+
+-- name: count_changed
+select count(*)
+from _place_labels_next as n
+inner join _place_labels as l using (node)
+where n.label <> l.label;
+
+-- name: swap_labels
+create or replace temp table _place_labels as
+select node, label
+from _place_labels_next;
+
+-- name: places
+create or replace table truck_place_visits as
+with
+members as (
+    select n.stay_id, l.label
+    from _place_nodes as n
+    inner join _place_labels as l using (node)
+),
+
+stays as (
+    select stay_id, plate, started_at, ended_at, duration_min, lon, lat, night
+    from truck_stays
+),
+
+visits as (
+    select m.label, s.*
+    from members as m
+    inner join stays as s using (stay_id)
+),
+
+centres as (
+    select label, avg(lon) as lon, avg(lat) as lat, min(started_at) as first_seen
+    from visits
+    group by label
+),
+
+named as (
+    -- the id is the 0.001-degree cell (about 110 m x 90 m here) of the centroid, so a place
+    -- keeps it while new visits move its centroid only a little; places sharing a cell
+    -- get -2, -3 in order of first visit
+    select
+        label,
+        'E' || floor(lon * 1000)::bigint || 'N' || floor(lat * 1000)::bigint as cell_id,
+        row_number() over (
+            partition by floor(lon * 1000), floor(lat * 1000) order by first_seen, label
+        ) as nth
+    from centres
+)
+
+select
+    v.stay_id,
+    n.cell_id || case when n.nth > 1 then '-' || n.nth else '' end as place_id
+from visits as v
+inner join named as n using (label)
+order by place_id, v.stay_id;
+
+-- name: truck_places
+create or replace table truck_places as
+with
+visits as (
+    select v.place_id, s.stay_id, s.plate, s.started_at, s.ended_at, s.duration_min,
+           s.lon, s.lat, s.night
+    from truck_place_visits as v
+    inner join truck_stays as s using (stay_id)
+),
+
+waybills as (
+    select plate, ship_date, cargo
+    from waybills
+    where cargo is not null
+),
+
+permits as (
+    select permit_type, scope, valid_until, lon, lat
+    from permits
+    where lon is not null and lat is not null
+),
+
+stats as (
+    select
+        place_id,
+        avg(lon) as lon,
+        avg(lat) as lat,
+        count(*) as n_visits,
+        count(distinct plate) as n_plates,
+        count(*) filter (where night) as n_night_visits,
+        count(distinct started_at::date) as n_days,
+        median(duration_min) as dwell_min_median,
+        sum(duration_min) as dwell_min_total,
+        min(started_at) as first_seen,
+        max(ended_at) as last_seen
+    from visits
+    group by place_id
+),
+
+cargo as (
+    -- waybills of the visiting truck dated on a day the visit covers
+    select v.place_id, array_to_string(list_sort(list(distinct w.cargo)), ';') as cargo
+    from visits as v
+    inner join waybills as w
+        on w.plate = v.plate
+        and w.ship_date between v.started_at::date and v.ended_at::date
+    group by v.place_id
+),
+
+fuel_permits as (
+    -- fuel stations: no source lists them yet, so permits to trade (经营) in petrol or diesel
+    -- stand in; a fuel-station source would be unioned here
+    select lon, lat
+    from permits
+    where concat_ws(' ', permit_type, scope) like '%经营%'
+      and regexp_matches(concat_ws(' ', permit_type, scope), $fuel_pattern)
+),
+
+nearest_permit as (
+    -- a county has hundreds of permits and thousands of places: a plain cross join is cheap
+    select
+        s.place_id,
+        min(xhg_dist_m(s.lon, s.lat, p.lon, p.lat)) as nearest_permit_m
+    from stats as s
+    inner join permits as p
+        on not $require_valid_permit or p.valid_until >= s.last_seen::date
+    group by s.place_id
+),
+
+nearest_fuel as (
+    select s.place_id, min(xhg_dist_m(s.lon, s.lat, f.lon, f.lat)) as nearest_fuel_m
+    from stats as s
+    cross join fuel_permits as f
+    group by s.place_id
+)
+
+select
+    s.place_id,
+    s.lon,
+    s.lat,
+    s.n_visits,
+    s.n_plates,
+    s.n_night_visits,
+    s.n_days,
+    s.dwell_min_median,
+    s.dwell_min_total,
+    s.first_seen,
+    s.last_seen,
+    c.cargo,
+    coalesce(p.nearest_permit_m <= $licensed_reach_m, false) as near_permit,
+    p.nearest_permit_m,
+    coalesce(f.nearest_fuel_m <= $licensed_reach_m, false) as near_fuel_station
+from stats as s
+left join cargo as c using (place_id)
+left join nearest_permit as p using (place_id)
+left join nearest_fuel as f using (place_id)
+order by s.place_id;
+
+-- name: cleanup
+drop table if exists _place_labels_next;
+drop table if exists _place_labels;
+drop table if exists _place_edges;
+drop table if exists _place_nodes;

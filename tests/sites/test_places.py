@@ -1,0 +1,177 @@
+"""`build_places` on hand-made stays, waybills and permits in a real in-memory DuckDB."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pytest
+
+from sites.places import PlaceParams, build_places
+from tests.sites.frames import lonlat
+
+Stay = tuple[str, datetime, datetime, float, float, bool]  # plate, start, end, east_m, north_m, night
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    stays: list[Stay],
+    waybills: list[tuple[str, str, date]] = (),  # plate, cargo, ship_date
+    permits: list[tuple[str, str, date, float, float]] = (),  # type, scope, valid_until, e, n
+) -> None:
+    con.execute(
+        "create or replace table truck_stays (stay_id varchar, plate varchar,"
+        " started_at timestamp, ended_at timestamp, duration_min double, lon double,"
+        " lat double, n_points bigint, night boolean, gap_parked boolean)"
+    )
+    for plate, start, end, east_m, north_m, night in stays:
+        lon, lat = lonlat(east_m, north_m)
+        con.execute(
+            "insert into truck_stays values (?, ?, ?, ?, ?, ?, ?, 10, ?, false)",
+            [f"{plate}|{start:%Y%m%dT%H%M%S}", plate, start, end,
+             (end - start).total_seconds() / 60, lon, lat, night],
+        )
+    con.execute(
+        "create or replace table waybills (waybill_no varchar, plate varchar, shipper varchar,"
+        " consignee varchar, load_address varchar, unload_address varchar, cargo varchar,"
+        " un_number varchar, quantity varchar, ship_date date, load_lon double,"
+        " load_lat double, unload_lon double, unload_lat double)"
+    )
+    for i, (plate, cargo, ship_date) in enumerate(waybills):
+        con.execute(
+            "insert into waybills (waybill_no, plate, cargo, ship_date) values (?, ?, ?, ?)",
+            [f"W{i}", plate, cargo, ship_date],
+        )
+    con.execute(
+        "create or replace table permits (permit_no varchar, holder_name varchar, uscc varchar,"
+        " permit_type varchar, scope varchar, valid_until date, address varchar, lon double,"
+        " lat double)"
+    )
+    for i, (ptype, scope, valid_until, east_m, north_m) in enumerate(permits):
+        lon, lat = lonlat(east_m, north_m)
+        con.execute(
+            "insert into permits (permit_no, holder_name, permit_type, scope, valid_until, lon,"
+            " lat) values (?, ?, ?, ?, ?, ?, ?)",
+            [f"P{i}", f"单位{i}", ptype, scope, valid_until, lon, lat],
+        )
+
+
+def places(con: duckdb.DuckDBPyConnection, **kw) -> list[dict]:
+    build_places(con, PlaceParams(**kw))
+    cur = con.execute("from truck_places order by n_visits desc, place_id")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+D1, D2, D3 = datetime(2026, 11, 28), datetime(2026, 11, 29), datetime(2026, 11, 30)
+
+
+def h(day: datetime, hour: float) -> datetime:
+    return day.replace(hour=int(hour), minute=int(hour % 1 * 60))
+
+
+def test_stays_of_trucks_and_days_become_places():
+    """Three stays within 60 m on two days by two trucks; one stay 1 km away.
+
+    Special: one visit at night; waybills on a visit day count, one on another day does not;
+    a valid hazardous-chemical permit 200 m away, an expired one 20 m away.
+    """
+    con = duckdb.connect()
+    load(
+        con,
+        stays=[
+            ("晋MA0001", h(D1, 9), h(D1, 10), 0.0, 0.0, False),
+            ("晋MA0001", h(D2, 23), h(D2, 23.5), 40.0, 20.0, True),
+            ("晋MA0002", h(D2, 14), h(D2, 14.25), -20.0, 30.0, False),
+            ("晋MA0002", h(D3, 8), h(D3, 9), 1000.0, 0.0, False),
+        ],
+        waybills=[
+            ("晋MA0001", "甲醇", D1.date()),
+            ("晋MA0002", "盐酸", D2.date()),
+            ("晋MA0002", "硫酸", D1.date()),  # no visit by 晋MA0002 on D1
+        ],
+        permits=[
+            ("危险化学品经营许可证", "甲醇", date(2027, 1, 1), 200.0, 0.0),
+            ("危险化学品经营许可证", "硝酸", date(2026, 1, 1), 1000.0, 20.0),  # expired
+        ],
+    )
+    yard, other = places(con)
+    assert (yard["n_visits"], yard["n_plates"], yard["n_days"], yard["n_night_visits"]) == (
+        3, 2, 2, 1
+    )
+    assert yard["dwell_min_total"] == pytest.approx(60 + 30 + 15)
+    assert yard["dwell_min_median"] == pytest.approx(30)
+    assert (yard["first_seen"], yard["last_seen"]) == (h(D1, 9), h(D2, 23.5))
+    assert yard["cargo"] == "甲醇;盐酸"  # sorted, distinct
+    assert yard["near_permit"] and yard["nearest_permit_m"] == pytest.approx(193, abs=10)
+    assert other["cargo"] is None
+    assert not other["near_permit"]  # only the expired permit is near
+    assert other["nearest_permit_m"] == pytest.approx(800, abs=5)  # the valid one
+    visits = con.execute("select count(*), count(distinct place_id) from truck_place_visits")
+    assert visits.fetchone() == (4, 2)
+
+
+def test_expired_permits_count_when_asked():
+    """The same expired permit 20 m away covers the place when validity is not required."""
+    con = duckdb.connect()
+    load(
+        con,
+        stays=[("晋MA0001", h(D3, 8), h(D3, 9), 0.0, 0.0, False)],
+        permits=[("危险化学品经营许可证", "硝酸", date(2026, 1, 1), 0.0, 20.0)],
+    )
+    (p,) = places(con, require_valid_permit=False)
+    assert p["near_permit"]
+
+
+def test_fuel_station_from_permits():
+    """A 成品油 trading permit (汽油、柴油) 100 m away marks a fuel station; a plant does not."""
+    con = duckdb.connect()
+    load(
+        con,
+        stays=[
+            ("晋MA0001", h(D3, 8), h(D3, 9), 0.0, 0.0, False),
+            ("晋MA0001", h(D3, 12), h(D3, 13), 3000.0, 0.0, False),
+        ],
+        permits=[
+            ("危险化学品经营许可证", "汽油、柴油", date(2027, 1, 1), 100.0, 0.0),
+            ("危险化学品安全生产许可证", "柴油", date(2027, 1, 1), 3100.0, 0.0),
+        ],
+    )
+    fuel, plant = sorted(places(con), key=lambda p: p["lon"])
+    assert fuel["near_fuel_station"] and fuel["near_permit"]
+    assert not plant["near_fuel_station"] and plant["near_permit"]
+
+
+def test_single_linkage_chains_and_two_plates_stay_apart():
+    """Stays 120 m apart in a row link into one place (A–C is 240 m); a stay 400 m on is apart."""
+    con = duckdb.connect()
+    load(
+        con,
+        stays=[
+            ("晋MA0001", h(D3, 8), h(D3, 9), 0.0, 0.0, False),
+            ("晋MA0002", h(D3, 8), h(D3, 9), 120.0, 0.0, False),
+            ("晋MA0003", h(D3, 8), h(D3, 9), 240.0, 0.0, False),
+            ("晋MA0004", h(D3, 8), h(D3, 9), 640.0, 0.0, False),
+        ],
+    )
+    got = places(con)
+    assert [p["n_visits"] for p in got] == [3, 1]
+    assert got[0]["n_plates"] == 3
+
+
+def test_place_id_is_stable_as_visits_grow():
+    """A new visit 30 m from a place keeps its id (the 0.001° cell of the centroid)."""
+    con = duckdb.connect()
+    first = [("晋MA0001", h(D1, 8), h(D1, 9), 30.0, 30.0, False)]
+    load(con, stays=first)
+    (before,) = places(con)
+    load(con, stays=[*first, ("晋MA0002", h(D2, 8), h(D2, 9), 50.0, 40.0, False)])
+    (after,) = places(con)
+    assert after["place_id"] == before["place_id"] and after["n_visits"] == 2
+    assert before["place_id"].startswith("E112") and "N37" in before["place_id"]
+
+
+def test_no_stays_gives_empty_tables():
+    con = duckdb.connect()
+    load(con, stays=[])
+    assert places(con) == []
