@@ -50,6 +50,27 @@ def _summary(reports: list[dict]) -> None:
           f"隔离 {by['quarantined']} 个；入库 {rows:,} 行，拒收 {rejected:,} 行。")
 
 
+def cmd_screen(args: argparse.Namespace) -> int:
+    from pipelines.screen import screen_flow
+
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    result = screen_flow(str(_warehouse(args)), as_of, args.out, args.config)
+    print_top(result, args.top)
+    return 0
+
+
+def print_top(result: dict, top: int) -> None:
+    """The head of the lead list, as an analyst reads it in the terminal."""
+    print(f"数据截至 {result['as_of']:%Y-%m-%d}（{result['week']}）：{result['sites']:,} 处场所，"
+          f"{result['evidence']:,} 条异常证据，列出线索 {result['leads']:,} 条。")
+    if result["failed_detectors"]:
+        print(f"【注意】以下检测器运行失败，结果中缺少其证据：{'、'.join(result['failed_detectors'])}")
+    for r in result["top"][:top]:
+        print(f"\n{r['排名']:>2}. {r['线索编号']}  风险分 {r['风险分']:.0f}（{r['风险等级']}）  {r['状态']}  "
+              f"{r['疑似整治类别']}\n    {r['场所名称']}｜{r['所属乡镇']}｜{r['地址']}\n    {r['主要线索']}")
+    print(f"\n线索清单：{result['xlsx']}\n导入用 CSV：{result['csv']}")
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from data.generator import generate
 
@@ -62,7 +83,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipelines.demo import run_demo
 
-    return run_demo(Path(args.dir), seed=args.seed)
+    return run_demo(Path(args.dir), seed=args.seed, out_dir=args.out)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("inbox")
     g.add_argument("--json", action="store_true", help="每个文件输出一行 JSON，供脚本使用")
     g.set_defaults(func=cmd_ingest)
+
+    g = sub.add_parser("screen", parents=[common], help="运行排查，生成本周线索清单")
+    g.add_argument("--as-of", help="截止日期 YYYY-MM-DD（默认：最新数据的次日）")
+    g.add_argument("--config", help="检测器参数覆盖文件（TOML）")
+    g.add_argument("--top", type=int, default=10, help="在屏幕上显示前几条（默认 10）")
+    g.set_defaults(func=cmd_screen)
 
     g = sub.add_parser("generate", parents=[common], help="生成一个模拟县的数据（含标注答案）")
     g.add_argument("outdir")

@@ -1,0 +1,78 @@
+-- Evidence -> per-detector parts -> per-site risk. Points are 0-100 scale units.
+
+create or replace table score_parts as
+with
+evidence as (
+    select site_id, detector, score, category_hint, reason, period_start, period_end
+    from evidence
+    where score > 0
+),
+
+strongest as (
+    -- one finding per site and detector: its strongest
+    select site_id, detector,
+           max(score) as score,
+           arg_max(reason, score) as reason,
+           arg_max(category_hint, score) as category_hint
+    from evidence
+    group by site_id, detector
+)
+
+select s.site_id, s.detector,
+       coalesce(w.family, 'other') as family,
+       coalesce(w.label, s.detector) as label,
+       s.score,
+       round(100 * coalesce(w.weight, $default_weight) * s.score, 1) as points,
+       s.category_hint, s.reason
+from strongest as s
+left join _weights as w using (detector);
+
+create or replace table site_scores as
+with
+families as (
+    -- a family earns at most family_cap of the scale, however many of its detectors fire
+    select site_id, family, least(sum(points), 100 * $family_cap) as family_points
+    from score_parts
+    group by site_id, family
+),
+
+corroborated as (
+    select site_id,
+           sum(family_points) as base_points,
+           count(*) filter (where family_points >= $corroborate_points) as n_families
+    from families
+    group by site_id
+),
+
+hinted as (
+    -- the suspected category follows the strongest part that names one (复燃 is a status)
+    select site_id, arg_max(category_hint, points) as category_hint
+    from score_parts
+    where category_hint is not null and category_hint <> '' and category_hint <> '复燃'
+    group by site_id
+),
+
+relit as (
+    select distinct site_id from score_parts where category_hint = '复燃'
+),
+
+make_up as (
+    -- with no hint: a registered firm doing this is category 2, anything else category 3
+    select site_id, bool_or(member_kind = 'registry') as has_registry
+    from site_members
+    group by site_id
+)
+
+select c.site_id, t.risk,
+       case when t.risk >= $high_points then '高' when t.risk >= $medium_points then '中' else '低' end
+           as level,
+       c.base_points, c.n_families,
+       coalesce(h.category_hint, case when m.has_registry then '2' else '3' end) as category,
+       r.site_id is not null as relit
+from corroborated as c
+cross join lateral (
+    select round(c.base_points + $corroboration_points * greatest(c.n_families - 1, 0), 1) as risk
+) as t
+left join hinted as h using (site_id)
+left join relit as r using (site_id)
+left join make_up as m using (site_id);
