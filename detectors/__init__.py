@@ -1,12 +1,9 @@
-"""Detectors: one module per signal, each `detect(con, as_of, params) -> EVIDENCE` (see base.py).
+"""Detectors: one module per signal, each keeping the contract of `detectors.base`.
 
-`DETECTORS` lists them; the screening flow runs each as a task.
+`DETECTORS` lists the modules the screening flow runs, in order.
 """
 
-from types import ModuleType
-
 from detectors import (
-    chemical_unlicensed,
     continuous_load,
     idle_restart,
     night_load,
@@ -15,14 +12,13 @@ from detectors import (
     wrong_class,
 )
 
-DETECTORS: tuple[ModuleType, ...] = (
+DETECTORS = (
     power_surge,
     idle_restart,
     night_load,
     continuous_load,
     wrong_class,
     peer_outlier,
-    chemical_unlicensed,
 )
 
 __all__ = ["DETECTORS"]

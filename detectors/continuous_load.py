@@ -1,0 +1,56 @@
+"""continuous_load: a flat load around the clock, all week — how reactors and kettles draw.
+
+From interval readings over the last `window_days` (whole days only): the coefficient of
+variation of the mean kWh per clock hour (`hour_cv`) and of daily totals (`day_cv`). Flags
+accounts at most `max_hour_cv` and `max_day_cv` with at least `min_kwh` a day, then weighs
+what is expected of the site: a valid hazardous-chemical permit (a licensed plant runs
+continuously) × `licensed_factor`, a 24-hour trade named on the account (`continuous_trades`:
+cold stores, water works, base stations …) × `trade_factor`, 大工业用电 × `big_industry_factor`,
+一般工商业 and others × `commercial_factor`; 居民/农业 accounts keep the full score. The reason
+names the class and the registered trade (name and the start of 经营范围), so an inspector
+sees "registered as 技术开发, draws like a reactor".
+
+Score: 0.3 at the limits and `min_kwh`, 1 at `full_flat` flatness (60 % of the weight) and
+`full_kwh` (40 %, log scale), times the expectation factor.
+
+Known false positives: unnamed cold stores, fridges and freezers of shops, base stations,
+fish-pond aerators, livestock ventilation, pumps on pressure control, server rooms, a
+heater on a thermostat in deep winter. Known misses: batch workshops with day shifts only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import run_sql, sql_params
+
+NAME = "continuous_load"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: int = 28
+    min_days: int = 7  # whole days (24 hours read) needed
+    max_hour_cv: float = 0.2  # variation between clock hours, borderline
+    max_day_cv: float = 0.25  # variation between days, borderline
+    full_flat: float = 0.6  # fraction of the way below both limits that counts as blatant
+    min_kwh: float = 30.0  # kWh/day, borderline
+    full_kwh: float = 2000.0
+    licensed_factor: float = 0.2
+    trade_factor: float = 0.4
+    big_industry_factor: float = 0.5
+    commercial_factor: float = 0.8
+    continuous_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "水厂", "供水", "自来水",
+                                          "污水", "基站", "通信", "数据", "养殖", "孵化", "医院")
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    p = sql_params(params, as_of)
+    p["continuous_trades"] = list(params.continuous_trades)
+    return run_sql(con, _SQL, p)

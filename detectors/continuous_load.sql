@@ -1,0 +1,134 @@
+-- continuous_load: a flat load around the clock and through the week, as reactors draw,
+-- judged against what the account's class and registered trade lead one to expect.
+-- Window: days (as_of - window_days, as_of] of interval readings.
+with
+
+members as (
+    select site_id, member_kind, member_key
+    from site_members
+    where member_kind in ('power_account', 'registry', 'permit')
+),
+
+accounts as (
+    select account_no, account_name, tariff_class, uscc from power_accounts
+),
+
+registry as (
+    select uscc, name, scope, industry_code from registry
+),
+
+permits as (
+    select permit_no, uscc from permits where valid_until >= $as_of
+),
+
+hourly as (
+    -- kWh per account, day and clock hour (any interval length); negative values are errors
+    select account_no, ts::date as day, hour(ts) as h, sum(kwh) as kwh
+    from power_readings_interval
+    where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+    group by all
+),
+
+days as (
+    -- whole days only: a day missing hours would look like variation
+    select account_no, day, sum(kwh) as day_kwh
+    from hourly
+    group by all
+    having count(*) = 24
+),
+
+shape as (
+    select account_no, h, avg(kwh) as hour_kwh
+    from hourly
+    join days using (account_no, day)
+    group by all
+),
+
+flatness as (
+    select
+        d.account_no,
+        d.days_n,
+        d.day_kwh,
+        d.day_cv,
+        s.hour_cv,
+        s.min_hour_share
+    from (
+        select account_no, count(*) as days_n, avg(day_kwh) as day_kwh,
+               stddev_pop(day_kwh) / nullif(avg(day_kwh), 0) as day_cv
+        from days
+        group by account_no
+        having count(*) >= $min_days
+    ) as d
+    join (
+        select account_no, stddev_pop(hour_kwh) / nullif(avg(hour_kwh), 0) as hour_cv,
+               min(hour_kwh) / nullif(avg(hour_kwh), 0) as min_hour_share
+        from shape
+        group by account_no
+    ) as s using (account_no)
+    where d.day_kwh >= $min_kwh and s.hour_cv <= $max_hour_cv and d.day_cv <= $max_day_cv
+),
+
+context as (
+    -- what is expected: a licensed plant, a 24-hour trade, a big-industry tariff
+    select
+        f.*,
+        m.site_id,
+        a.tariff_class,
+        a.account_name,
+        exists (select 1 from members as p join permits as q on p.member_key = q.permit_no
+                where p.site_id = m.site_id and p.member_kind = 'permit')
+            or exists (select 1 from permits as q where q.uscc = a.uscc) as licensed,
+        (select string_agg(distinct r.name || '（' || coalesce(left(r.scope, 30), '') || '）', '；')
+         from members as x join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
+         where x.site_id = m.site_id) as reg_text,
+        (select string_agg(k, '、') from unnest($continuous_trades) as t(k)
+         where contains(coalesce(a.account_name, ''), k)) as trade_word
+    from flatness as f
+    join members as m on m.member_kind = 'power_account' and m.member_key = f.account_no
+    left join accounts as a using (account_no)
+),
+
+scored as (
+    select
+        *,
+        (0.3 + 0.7 * (
+            0.6 * least(greatest(1 - greatest(hour_cv / $max_hour_cv, day_cv / $max_day_cv), 0)
+                        / (1 - $full_flat), 1)
+            + 0.4 * least(greatest(ln(day_kwh / $min_kwh) / ln($full_kwh / $min_kwh), 0), 1)))
+        * case when licensed then $licensed_factor
+               when trade_word is not null then $trade_factor
+               when tariff_class = '大工业用电' then $big_industry_factor
+               when tariff_class in ('居民生活用电', '农业生产用电') then 1
+               else $commercial_factor end as score
+    from context
+),
+
+best as (
+    select * from scored
+    qualify row_number() over (partition by site_id order by score desc, account_no) = 1
+)
+
+select
+    site_id,
+    'continuous_load' as detector,
+    round(score, 3) as score,
+    $as_of - ($window_days - 1) as period_start,
+    $as_of as period_end,
+    null as category_hint,
+    '户号 ' || account_no || '：近' || days_n || '个完整日昼夜连续平稳用电，日均 '
+        || format('{:,.0f}', day_kwh) || ' kWh（各时段负荷变异系数 ' || format('{:.2f}', hour_cv)
+        || '，逐日变异系数 ' || format('{:.2f}', day_cv) || '，最低时段为平均的 '
+        || format('{:.0f}', 100 * min_hour_share) || '%）；用电类别 ' || coalesce(tariff_class, '未知')
+        || case when licensed then '；持有效危化品许可，连续生产属正常'
+                when trade_word is not null then '；户名含「' || trade_word || '」，连续用电属该行业常见'
+                when reg_text is not null then '；登记：' || reg_text
+                else '；无关联工商登记' end as reason,
+    json_object(
+        'account_no', account_no, 'days', days_n, 'kwh_per_day', round(day_kwh, 1),
+        'hour_cv', round(hour_cv, 3), 'day_cv', round(day_cv, 3),
+        'min_hour_share', round(min_hour_share, 3), 'tariff_class', tariff_class,
+        'licensed', licensed, 'trade_word', trade_word
+    )::varchar as facts
+from best
+where score > 0
+order by score desc, site_id

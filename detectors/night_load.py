@@ -1,0 +1,71 @@
+"""night_load: consumption concentrated in the night, when illegal workshops run unseen.
+
+The notices tell offices to screen night consumption (夜间用电量排查): reactors run at night in
+idle plants and houses. From interval readings over the last `window_days`, the share of kWh
+in clock hours `night_start_hour`–`night_end_hour` (Beijing wall clock; a flat 24-hour load
+gives 8/24 = 33 %) and the night-to-day ratio of kWh per hour. Where an account has no
+interval data, the daily 谷 (valley) share stands in, at `proxy_weight`: the valley is a tariff
+period, not the night (Shanxi: 00–07 and 11–13; a flat load gives 9/24 = 38 %).
+
+Evidence: night share, night kWh/day, night/day hourly ratio, the midday-valley ratio, a
+night-trade word in the account name. Score: 0.3 at `min_share` and `min_night_kwh`, 1 at
+`full_share` (70 % of the weight) and `full_night_kwh` (30 %, log scale); or, if higher, the same
+scale over the rise of the night share against the account's own `before_days` before the
+window (`min_rise`–`full_rise`, with the night kWh/day added): a new night shift on a plant
+whose day load dilutes the share. The proxy is scaled by `proxy_weight`. Two discounts for what honestly looks the same at night:
+- a night trade named on the account (`night_trades`: cold stores, ice makers, bakeries,
+  water works …) × `trade_discount`;
+- tariff followers × `tariff_discount`: a load that also rises in the midday valley hours
+  (`midday_valley_start`–`_end`, ratio to the other day hours ≥ `tariff_follow_ratio`) is
+  chasing the cheap tariff, not hiding from daylight.
+
+Known false positives: ice makers, cold stores and bakeries not named as such (by night share
+alone an ice maker on valley power is indistinguishable from a night reactor), electric
+heating with storage (蓄热) in winter, night irrigation, street lighting, base stations on
+a small daytime load. Known misses: a workshop that also runs by day (see continuous_load).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import run_sql, sql_params
+
+NAME = "night_load"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: int = 28
+    min_days: int = 7  # days with readings needed
+    night_start_hour: int = 22  # clock hours, Beijing
+    night_end_hour: int = 6
+    min_share: float = 0.45  # night share that is borderline (flat load: 0.33)
+    full_share: float = 0.8
+    min_night_kwh: float = 20.0  # night kWh a day, borderline (a household heater is less)
+    full_night_kwh: float = 500.0
+    before_days: int = 28  # the account's own earlier interval data, for a rise
+    min_rise: float = 0.1  # night share points gained over it, borderline
+    full_rise: float = 0.4
+    min_valley_share: float = 0.6  # proxy from daily 谷 (flat load: 0.375)
+    full_valley_share: float = 0.9
+    proxy_weight: float = 0.5
+    midday_valley_start: int = 11  # Shanxi's midday valley period
+    midday_valley_end: int = 13
+    tariff_follow_ratio: float = 1.3
+    tariff_discount: float = 0.6
+    night_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "冰厂", "面包", "烘焙", "糕点",
+                                     "水厂", "供水", "自来水", "污水", "基站", "路灯")
+    trade_discount: float = 0.5
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    p = sql_params(params, as_of)
+    p["night_trades"] = list(params.night_trades)
+    return run_sql(con, _SQL, p)

@@ -1,0 +1,189 @@
+-- night_load: share of kWh drawn in clock-night hours (default 22:00–06:00) from interval
+-- readings; where an account has none, the daily 谷 (valley) share as a weaker proxy.
+-- Window: days (as_of - window_days, as_of].
+with
+
+members as (
+    select site_id, member_key as account_no
+    from site_members
+    where member_kind = 'power_account'
+),
+
+accounts as (
+    select account_no, account_name, tariff_class from power_accounts
+),
+
+quarters as (
+    -- interval kWh (any interval length) tagged by clock hour; negative values are errors
+    select
+        account_no,
+        ts::date as day,
+        hour(ts) as h,
+        kwh,
+        case when $night_start_hour > $night_end_hour
+             then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
+             else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end as is_night
+    from power_readings_interval
+    where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+),
+
+before as (
+    -- the account's own night share in the weeks before the window: a new night shift shows
+    -- as a rise even on a plant whose day load dilutes the share
+    select
+        account_no,
+        sum(kwh) filter (where case when $night_start_hour > $night_end_hour
+                                    then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
+                                    else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
+            / nullif(sum(kwh), 0) as share_before,
+        sum(kwh) filter (where case when $night_start_hour > $night_end_hour
+                                    then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
+                                    else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
+            / count(distinct ts::date) as night_kwh_day_before
+    from power_readings_interval
+    where ts >= $as_of - ($window_days + $before_days - 1) and ts < $as_of - ($window_days - 1)
+      and kwh >= 0
+    group by account_no
+    having count(distinct ts::date) >= $min_days
+),
+
+clock as (
+    select
+        account_no,
+        count(distinct day) as days_n,
+        sum(kwh) as total_kwh,
+        sum(kwh) filter (where is_night) as night_kwh,
+        -- kWh per clock hour of the day, night vs day, and the midday valley vs other day hours
+        sum(kwh) filter (where is_night) / nullif(count(distinct (day - date '2000-01-01') * 100 + h) filter (where is_night), 0)
+            as night_hour_kwh,
+        sum(kwh) filter (where not is_night)
+            / nullif(count(distinct (day - date '2000-01-01') * 100 + h) filter (where not is_night), 0)
+            as day_hour_kwh,
+        sum(kwh) filter (where h >= $midday_valley_start and h < $midday_valley_end)
+            / nullif(count(distinct (day - date '2000-01-01') * 100 + h)
+                filter (where h >= $midday_valley_start and h < $midday_valley_end), 0)
+            as midday_hour_kwh,
+        sum(kwh) filter (where not is_night and h >= 8 and not (h >= $midday_valley_start and h < $midday_valley_end))
+            / nullif(count(distinct (day - date '2000-01-01') * 100 + h)
+                filter (where not is_night and h >= 8
+                        and not (h >= $midday_valley_start and h < $midday_valley_end)), 0)
+            as other_day_hour_kwh
+    from quarters
+    group by account_no
+    having count(distinct day) >= $min_days and sum(kwh) > 0
+),
+
+proxy as (
+    -- daily 谷 share only for accounts without interval data
+    select
+        d.account_no,
+        count(*) as days_n,
+        sum(d.kwh_total) as total_kwh,
+        sum(d.kwh_valley) as valley_kwh
+    from power_readings_daily as d
+    anti join clock as c using (account_no)
+    where d.day > $as_of - $window_days and d.day <= $as_of
+      and d.kwh_valley >= 0 and d.kwh_total > 0 and d.kwh_valley <= d.kwh_total
+    group by d.account_no
+    having count(*) >= $min_days
+),
+
+features as (
+    select
+        account_no, 'clock' as source, days_n,
+        night_kwh / total_kwh as share,
+        night_kwh / days_n as night_kwh_day,
+        night_hour_kwh / nullif(day_hour_kwh, 0) as night_day_ratio,
+        midday_hour_kwh / nullif(other_day_hour_kwh, 0) as midday_ratio,
+        b.share_before,
+        night_kwh / days_n - b.night_kwh_day_before as night_added_kwh
+    from clock
+    left join before as b using (account_no)
+    union all by name
+    select
+        account_no, 'valley' as source, days_n,
+        valley_kwh / total_kwh as share,
+        valley_kwh / days_n as night_kwh_day
+    from proxy
+),
+
+judged as (
+    select
+        f.*,
+        a.account_name,
+        -- a trade that works at night by nature (named on the account)
+        (select string_agg(k, '、') from unnest($night_trades) as t(k)
+         where contains(coalesce(a.account_name, ''), k)) as trade_word,
+        f.source = 'clock' and f.midday_ratio >= $tariff_follow_ratio as follows_tariff,
+        case f.source when 'clock' then $min_share else $min_valley_share end as lo,
+        case f.source when 'clock' then $full_share else $full_valley_share end as hi
+    from features as f
+    left join accounts as a using (account_no)
+),
+
+scored as (
+    select
+        m.site_id,
+        j.*,
+        greatest(
+            case when j.share >= j.lo and j.night_kwh_day >= $min_night_kwh then 0.3 + 0.7 * (
+                0.7 * least((j.share - j.lo) / (j.hi - j.lo), 1)
+                + 0.3 * least(greatest(ln(j.night_kwh_day / $min_night_kwh)
+                                       / ln($full_night_kwh / $min_night_kwh), 0), 1)) end,
+            -- a rise of the night share over the account's own recent past
+            case when j.share - j.share_before >= $min_rise and j.night_added_kwh >= $min_night_kwh
+                 then 0.3 + 0.7 * (
+                    0.7 * least((j.share - j.share_before - $min_rise) / ($full_rise - $min_rise), 1)
+                    + 0.3 * least(greatest(ln(j.night_added_kwh / $min_night_kwh)
+                                           / ln($full_night_kwh / $min_night_kwh), 0), 1)) end)
+        * case when j.source = 'valley' then $proxy_weight else 1 end
+        * case when j.trade_word is not null then $trade_discount else 1 end
+        * case when j.follows_tariff then $tariff_discount else 1 end as score
+    from judged as j
+    join members as m using (account_no)
+    where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh)
+       or (j.share - j.share_before >= $min_rise and j.night_added_kwh >= $min_night_kwh)
+),
+
+best as (
+    select * from scored
+    qualify row_number() over (partition by site_id order by score desc, account_no) = 1
+)
+
+select
+    site_id,
+    'night_load' as detector,
+    round(score, 3) as score,
+    $as_of - ($window_days - 1) as period_start,
+    $as_of as period_end,
+    null as category_hint,
+    '户号 ' || account_no || '：'
+        || case source
+            when 'clock' then
+                '近' || days_n || '天夜间(' || $night_start_hour || '–' || $night_end_hour
+                || '时)用电占 ' || format('{:.0f}', 100 * share) || '%，夜间日均 '
+                || format('{:,.0f}', night_kwh_day) || ' kWh，夜间每小时负荷为白天的 '
+                || format('{:.1f}', night_day_ratio) || ' 倍'
+                || case when share - share_before >= $min_rise
+                        then '；此前' || $before_days || '天夜间占比仅 '
+                             || format('{:.0f}', 100 * share_before) || '%，夜间日均增加 '
+                             || format('{:,.0f}', night_added_kwh) || ' kWh' else '' end
+            else
+                '无分时数据；近' || days_n || '天谷段电量占 ' || format('{:.0f}', 100 * share)
+                || '%，谷段日均 ' || format('{:,.0f}', night_kwh_day)
+                || ' kWh（弱指标：谷段含午间，不等于夜间）'
+        end
+        || case when trade_word is not null
+                then '；户名含「' || trade_word || '」，夜间用电属该行业常见' else '' end
+        || case when follows_tariff
+                then '；午间谷段(' || $midday_valley_start || '–' || $midday_valley_end
+                     || '时)负荷也偏高，似按谷电错峰用电' else '' end as reason,
+    json_object(
+        'account_no', account_no, 'source', source, 'days', days_n,
+        'night_share', round(share, 3), 'night_kwh_per_day', round(night_kwh_day, 1),
+        'night_day_ratio', round(night_day_ratio, 2), 'share_before', round(share_before, 3),
+        'night_added_kwh', round(night_added_kwh, 1), 'midday_ratio', round(midday_ratio, 2),
+        'trade_word', trade_word
+    )::varchar as facts
+from best
+order by score desc, site_id

@@ -1,0 +1,52 @@
+"""peer_outlier: an account whose load shape is unusual among accounts of its tariff class.
+
+Features per account (recent `window_days`, against the `baseline_days` before): level
+ln(1 + median kWh/day), growth ln of recent over prior median, weekend/weekday kWh ratio,
+steadiness (minus the day-to-day coefficient of variation), night share (clock 22–06 from
+interval readings, else the daily 谷 share). Each is turned into a robust z-score within the
+tariff class — (x − median) / (1.4826 · MAD), MAD floored at `min_spread` — counted only in
+the suspicious direction (higher) and capped at `max_z`; the combined score is their
+Euclidean norm. Classes with fewer than `min_peers` accounts are skipped. Robust z-scores
+rather than an isolation forest: they explain themselves (the reason names every feature
+with z ≥ `name_z`, its value and the class median) and need no fitting.
+
+Score: 0.3 at combined z `min_z`, 1 at `full_z`. Accounts below `min_kwh` a day are left out.
+
+Known false positives: anything big or odd within its class — a large farm on 农业, a
+village's shared transformer on 居民, a school, a 24-hour shop; classes mixing very different
+users (一般工商业) make shape features noisy. Known misses: a workshop shaped like its peers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import run_sql, sql_params
+
+NAME = "peer_outlier"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: int = 28
+    baseline_days: int = 90
+    min_days: int = 14
+    night_start_hour: int = 22
+    night_end_hour: int = 6
+    min_peers: int = 30
+    min_spread: float = 0.05  # floor of a scaled MAD (features are logs, ratios, shares)
+    max_z: float = 10.0  # one feature cannot carry everything
+    name_z: float = 3.0  # features named in the reason
+    min_z: float = 6.0  # combined z, borderline
+    full_z: float = 15.0
+    min_kwh: float = 20.0  # kWh/day, recent median
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    return run_sql(con, _SQL, sql_params(params, as_of))

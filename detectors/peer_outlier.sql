@@ -1,0 +1,153 @@
+-- peer_outlier: accounts unusual within their tariff class, by robust z-scores (median/MAD)
+-- over load-shape features, counted only in the suspicious direction.
+-- Windows: recent = (as_of - window_days, as_of], prior = the baseline_days before it.
+with
+
+members as (
+    select site_id, member_key as account_no
+    from site_members
+    where member_kind = 'power_account'
+),
+
+accounts as (
+    select account_no, tariff_class from power_accounts where tariff_class is not null
+),
+
+daily as (
+    select account_no, day, kwh_total as kwh, kwh_valley
+    from power_readings_daily
+    where day > $as_of - $window_days - $baseline_days and day <= $as_of and kwh_total >= 0
+),
+
+daily_features as (
+    select
+        account_no,
+        median(kwh) filter (where day > $as_of - $window_days) as level_kwh,
+        median(kwh) filter (where day <= $as_of - $window_days) as prior_kwh,
+        -- weekend kWh per day over weekday kWh per day (1 = works the week through)
+        avg(kwh) filter (where day > $as_of - $window_days and isodow(day) >= 6)
+            / nullif(avg(kwh) filter (where day > $as_of - $window_days and isodow(day) < 6), 0)
+            as weekend_ratio,
+        stddev_pop(kwh) filter (where day > $as_of - $window_days)
+            / nullif(avg(kwh) filter (where day > $as_of - $window_days), 0) as day_cv,
+        sum(kwh_valley) filter (where day > $as_of - $window_days)
+            / nullif(sum(kwh) filter (where day > $as_of - $window_days and kwh_valley is not null), 0)
+            as valley_share,
+        count(*) filter (where day > $as_of - $window_days) as days_n,
+        count(*) filter (where day <= $as_of - $window_days) as prior_n
+    from daily
+    group by account_no
+    having count(*) filter (where day > $as_of - $window_days) >= $min_days
+),
+
+night as (
+    -- clock-night share from interval readings, where there are any
+    select
+        account_no,
+        sum(kwh) filter (where case when $night_start_hour > $night_end_hour
+                                    then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
+                                    else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
+            / nullif(sum(kwh), 0) as night_share
+    from power_readings_interval
+    where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+    group by account_no
+),
+
+features as (
+    -- one row per account and feature, oriented so that high = suspicious
+    unpivot (
+        select
+            d.account_no,
+            a.tariff_class,
+            d.level_kwh,
+            ln(1 + d.level_kwh) as level,
+            case when d.prior_n >= $min_days then ln((1 + d.level_kwh) / (1 + d.prior_kwh)) end
+                as growth,
+            d.weekend_ratio as weekend,
+            -d.day_cv as steadiness,
+            coalesce(n.night_share, d.valley_share) as night
+        from daily_features as d
+        join accounts as a using (account_no)
+        left join night as n using (account_no)
+    )
+    on level, growth, weekend, steadiness, night
+    into name feature value x
+),
+
+peers as (
+    select tariff_class, feature, median(x) as med, count(*) as peers_n
+    from features
+    group by all
+    having count(*) >= $min_peers
+),
+
+spread as (
+    -- MAD, scaled to a standard deviation, floored so a class of identical values is no crash
+    select f.tariff_class, f.feature, p.med, p.peers_n,
+           greatest(1.4826 * median(abs(f.x - p.med)), $min_spread) as mad
+    from features as f
+    join peers as p using (tariff_class, feature)
+    group by all
+),
+
+z as (
+    select f.account_no, f.tariff_class, f.feature, f.x, f.level_kwh, s.med, s.peers_n,
+           least(greatest((f.x - s.med) / s.mad, 0), $max_z) as z
+    from features as f
+    join spread as s using (tariff_class, feature)
+),
+
+combined as (
+    select
+        account_no,
+        any_value(tariff_class) as tariff_class,
+        any_value(level_kwh) as level_kwh,
+        any_value(peers_n) as peers_n,
+        sqrt(sum(z * z)) as z_all,
+        string_agg(
+            case feature
+                when 'level' then '用电水平 ' || format('{:,.0f}', exp(x) - 1) || ' kWh/日（同类中位 '
+                                  || format('{:,.0f}', exp(med) - 1) || '）'
+                when 'growth' then '近期增长 ' || format('{:.1f}', exp(x)) || ' 倍（同类中位 '
+                                   || format('{:.1f}', exp(med)) || ' 倍）'
+                when 'weekend' then '周末/工作日用电比 ' || format('{:.2f}', x) || '（同类中位 '
+                                    || format('{:.2f}', med) || '）'
+                when 'steadiness' then '逐日波动系数 ' || format('{:.2f}', -x) || '（同类中位 '
+                                       || format('{:.2f}', -med) || '）'
+                when 'night' then '夜间/谷段占比 ' || format('{:.0f}', 100 * x) || '%（同类中位 '
+                                  || format('{:.0f}', 100 * med) || '%）'
+            end || ' z=' || format('{:.1f}', z), '；' order by z desc)
+            filter (where z >= $name_z) as named,
+        json_group_object(feature, round(z, 2)) as z_json
+    from z
+    group by account_no
+),
+
+scored as (
+    select
+        m.site_id,
+        c.*,
+        0.3 + 0.7 * least((c.z_all - $min_z) / ($full_z - $min_z), 1) as score
+    from combined as c
+    join members as m using (account_no)
+    where c.z_all >= $min_z and c.level_kwh >= $min_kwh and c.named is not null
+),
+
+best as (
+    select * from scored
+    qualify row_number() over (partition by site_id order by score desc, account_no) = 1
+)
+
+select
+    site_id,
+    'peer_outlier' as detector,
+    round(score, 3) as score,
+    $as_of - ($window_days - 1) as period_start,
+    $as_of as period_end,
+    null as category_hint,
+    '户号 ' || account_no || '：在' || tariff_class || '户（' || peers_n || '户）中用电形态异常：'
+        || named as reason,
+    json_object('account_no', account_no, 'tariff_class', tariff_class, 'peers', peers_n,
+                'z_combined', round(z_all, 2), 'z', z_json)::varchar as facts
+from best
+order by score desc, site_id

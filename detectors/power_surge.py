@@ -1,0 +1,53 @@
+"""power_surge: consumption that surges far above the account's own history.
+
+Flags a site whose power account drew, over the last `recent_days` (to `as_of`), a median
+daily kWh far above the median of the `baseline_days` before — the "短期内用电量激增" list the
+notices ask power companies for. Season-aware: where history allows, the same weeks last
+year (364 days back, weekday-aligned) are looked at; the ratio is divided by last year's own
+surge at that time, and capped by how far this year exceeds last year's busy-day level (90th
+percentile within ± `season_slack_days`) and beyond the highest monthly median of the year
+before the baseline. Irrigation rounds and winter heating recur, so they cancel out; a site
+that returns to an earlier level is `idle_restart`'s business, not a surge.
+
+Evidence: recent and baseline medians (kWh/day), ratio, last-year ratio or level, net ratio.
+Score: 0.3 at `min_ratio` and `min_increase_kwh`, rising (log scale) to 1 at `full_ratio` (60 %
+of the weight) and `full_increase_kwh` (40 %); one row per site, from its strongest account.
+
+Known false positives: a new business ramping up within its first months (its baseline is
+its own start), a firm taking big new orders or adding shifts, a first season of heating or
+irrigation with no history last year, a meter replaced with a different multiplier.
+Medians make single absurd days and meter gaps harmless; accounts with fewer than
+`min_recent_days` / `min_baseline_days` readings are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import run_sql, sql_params
+
+NAME = "power_surge"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    recent_days: int = 14
+    baseline_days: int = 90
+    min_recent_days: int = 7  # readings needed in the recent window
+    min_baseline_days: int = 30
+    season_slack_days: int = 14  # last year's same weeks, widened on both sides
+    floor_kwh: float = 5.0  # a baseline below this (kWh/day) counts as this: no infinite ratios
+    min_ratio: float = 2.5  # net ratio that is borderline (score 0.3)
+    full_ratio: float = 10.0  # net ratio that is blatant
+    min_increase_kwh: float = 30.0  # kWh/day added, borderline
+    full_increase_kwh: float = 1000.0  # kWh/day added, blatant
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    return run_sql(con, _SQL, sql_params(params, as_of))

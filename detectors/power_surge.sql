@@ -1,0 +1,140 @@
+-- power_surge: recent daily kWh far above the account's own robust baseline, net of what the
+-- same weeks did last year. Windows are inclusive of as_of: recent = (as_of - recent_days, as_of].
+with
+
+members as (
+    select site_id, member_key as account_no
+    from site_members
+    where member_kind = 'power_account'
+),
+
+daily as (
+    -- kWh per day; NULL and negative totals are data errors, left out rather than read as 0
+    select account_no, day, kwh_total as kwh
+    from power_readings_daily
+    where day > $as_of - (364 + $recent_days + $baseline_days)
+      and day <= $as_of
+      and kwh_total >= 0
+),
+
+windows as (
+    -- 364 days back keeps weekdays aligned with this year's windows
+    select
+        account_no,
+        median(kwh) filter (where day > $as_of - $recent_days) as recent_kwh,
+        avg(kwh) filter (where day > $as_of - $recent_days) as recent_mean_kwh,
+        count(*) filter (where day > $as_of - $recent_days) as recent_n,
+        median(kwh) filter (where day > $as_of - $recent_days - $baseline_days
+                              and day <= $as_of - $recent_days) as base_kwh,
+        count(*) filter (where day > $as_of - $recent_days - $baseline_days
+                           and day <= $as_of - $recent_days) as base_n,
+        median(kwh) filter (where day > $as_of - 364 - $recent_days
+                              and day <= $as_of - 364) as ly_recent_kwh,
+        count(*) filter (where day > $as_of - 364 - $recent_days
+                           and day <= $as_of - 364) as ly_recent_n,
+        median(kwh) filter (where day > $as_of - 364 - $recent_days - $baseline_days
+                              and day <= $as_of - 364 - $recent_days) as ly_base_kwh,
+        count(*) filter (where day > $as_of - 364 - $recent_days - $baseline_days
+                           and day <= $as_of - 364 - $recent_days) as ly_base_n,
+        -- last year's busy days around the same weeks (± slack: seasons shift by weeks;
+        -- pumps and heaters run some days only, hence a high quantile)
+        quantile_cont(kwh, 0.9) filter (
+            where day > $as_of - 364 - $recent_days - $season_slack_days
+              and day <= $as_of - 364 + $season_slack_days) as ly_near_kwh,
+        count(*) filter (where day > $as_of - 364 - $recent_days - $season_slack_days
+                           and day <= $as_of - 364 + $season_slack_days) as ly_near_n
+    from daily
+    group by account_no
+),
+
+peaks as (
+    -- the highest monthly median in the year before the baseline: a pump's irrigation round,
+    -- a heating winter; a level reached before is a return, not a surge
+    select account_no, max(month_kwh) as peak_kwh
+    from (
+        select account_no, date_trunc('month', day) as month, median(kwh) as month_kwh
+        from daily
+        where day > $as_of - 364 - $recent_days and day <= $as_of - $recent_days - $baseline_days
+        group by all
+        having count(*) >= 14
+    )
+    group by account_no
+),
+
+ratios as (
+    select
+        w.*,
+        p.peak_kwh,
+        recent_kwh / greatest(base_kwh, $floor_kwh) as ratio,
+        recent_kwh - base_kwh as increase_kwh,
+        case when ly_recent_n >= $min_recent_days and ly_base_n >= $min_baseline_days
+             then ly_recent_kwh / greatest(ly_base_kwh, $floor_kwh) end as ly_ratio,
+        case when ly_near_n >= $min_recent_days
+             then recent_kwh / greatest(ly_near_kwh, $floor_kwh) end as yoy_ratio,
+        recent_kwh / greatest(p.peak_kwh, $floor_kwh) as peak_ratio
+    from windows as w
+    left join peaks as p using (account_no)
+    where recent_n >= $min_recent_days and base_n >= $min_baseline_days
+),
+
+seasonal as (
+    -- the surge left after taking out last year's own surge and last year's level
+    select
+        *,
+        least(ratio / greatest(coalesce(ly_ratio, 1), 1), coalesce(yoy_ratio, ratio),
+              coalesce(peak_ratio, ratio)) as net_ratio
+    from ratios
+),
+
+scored as (
+    select
+        m.site_id,
+        s.*,
+        0.3 + 0.7 * (
+            0.6 * least(ln(s.net_ratio / $min_ratio) / ln($full_ratio / $min_ratio), 1)
+            + 0.4 * least(greatest(ln(s.increase_kwh / $min_increase_kwh)
+                                   / ln($full_increase_kwh / $min_increase_kwh), 0), 1)
+        ) as score
+    from seasonal as s
+    join members as m using (account_no)
+    where s.net_ratio >= $min_ratio and s.increase_kwh >= $min_increase_kwh
+),
+
+best as (
+    -- one row per site: its strongest account
+    select * from scored
+    qualify row_number() over (partition by site_id order by score desc, account_no) = 1
+)
+
+select
+    site_id,
+    'power_surge' as detector,
+    round(score, 3) as score,
+    $as_of - ($recent_days - 1) as period_start,
+    $as_of as period_end,
+    null as category_hint,
+    '户号 ' || account_no || '：近' || $recent_days || '天日用电中位数 '
+        || format('{:,.0f}', recent_kwh) || ' kWh，为前' || $baseline_days || '天中位数 '
+        || format('{:,.1f}', base_kwh) || ' kWh 的 ' || format('{:.1f}', ratio) || ' 倍'
+        || case
+            when ly_ratio is not null
+                then '（去年同期为其前' || $baseline_days || '天的 ' || format('{:.1f}', ly_ratio) || ' 倍）'
+            when yoy_ratio is not null
+                then '（去年同期前后日用电高位 ' || format('{:,.0f}', ly_near_kwh) || ' kWh，今年为其 '
+                     || format('{:.1f}', yoy_ratio) || ' 倍）'
+            else '（无去年同期数据）'
+        end
+        || case when peak_ratio < ratio and peak_ratio <= coalesce(yoy_ratio, ratio)
+                then '；此前一年最高月中位数 ' || format('{:,.0f}', peak_kwh) || ' kWh' else '' end
+        as reason,
+    json_object(
+        'account_no', account_no, 'recent_kwh', round(recent_kwh, 1),
+        'recent_mean_kwh', round(recent_mean_kwh, 1), 'recent_days', recent_n,
+        'baseline_kwh', round(base_kwh, 1), 'baseline_days', base_n,
+        'ratio', round(ratio, 2), 'increase_kwh', round(increase_kwh, 1),
+        'last_year_ratio', round(ly_ratio, 2), 'last_year_kwh', round(ly_near_kwh, 1),
+        'yoy_ratio', round(yoy_ratio, 2), 'peak_kwh', round(peak_kwh, 1),
+        'net_ratio', round(net_ratio, 2)
+    )::varchar as facts
+from best
+order by score desc, site_id

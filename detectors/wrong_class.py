@@ -1,0 +1,60 @@
+"""wrong_class: a workshop's load on an account that should not carry one.
+
+Flags power accounts of class 居民生活用电 or 农业生产用电, and accounts in a person's name (two
+or three Chinese characters, none of `org_words` such as 公司/厂/店/合作社/村委), whose busy-day
+level (75th percentile of daily kWh over `window_days`; workshops run some days only) reaches
+the class's industrial threshold: `residential_kwh`, `agricultural_kwh`, `person_kwh` (times
+`single_phase_factor` without 动力电). A rural
+house on 动力电 (three-phase) adds `three_phase_bonus`, a person's name on a residential or
+agricultural account `person_bonus`. Where the same weeks last year (± `season_slack_days`)
+drew `season_share` of it on busy days while half a year before (± 45 days) it did not, the
+score is multiplied by `season_discount`: electric heating and irrigation recur in their
+season, a workshop draws the year round.
+
+Score: 0.3 at the threshold, 1 at `full_factor` times it (log scale), bonuses close part of
+the remaining gap. Category hint 3 (无证无照 house / person).
+
+Known false positives: electric heating (煤改电) in a first winter, farm machinery (磨面, 电焊)
+used for days, household-run 个体 shops or mills legally on a person's name, several households
+behind one meter, mistaken class in the archive. Known misses: workshops on a commercial
+account in a firm's name (see power_surge, night_load).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import run_sql, sql_params
+
+NAME = "wrong_class"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: int = 30
+    min_days: int = 10
+    residential_kwh: float = 40.0  # kWh/day; a rural household draws 3–10, heating up to ~40
+    agricultural_kwh: float = 300.0  # a well pump draws 50–300 while running
+    person_kwh: float = 50.0  # a person-named commercial account: a shop draws 10–40
+    single_phase_factor: float = 1.0  # thresholds times this without 动力电 (1: same)
+    full_factor: float = 10.0  # the threshold times this is blatant
+    three_phase_bonus: float = 0.3
+    person_bonus: float = 0.2
+    season_slack_days: int = 14
+    season_share: float = 0.5
+    season_discount: float = 0.4
+    org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "社", "站",
+                                  "场", "部", "局", "所", "队", "院", "校", "馆", "中心", "井",
+                                  "坊", "行", "处", "会", "园", "庄")
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    p = sql_params(params, as_of)
+    p["org_words"] = list(params.org_words)
+    return run_sql(con, _SQL, p)

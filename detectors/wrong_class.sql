@@ -1,0 +1,116 @@
+-- wrong_class: industrial-level or three-phase (动力电) load on a residential or agricultural
+-- account, or under a person's name. Window: days (as_of - window_days, as_of].
+with
+
+members as (
+    select site_id, member_key as account_no
+    from site_members
+    where member_kind = 'power_account'
+),
+
+accounts as (
+    select
+        account_no, account_name, tariff_class, three_phase, contract_kva,
+        -- a person: two or three Chinese characters and no word of an organisation
+        regexp_full_match(trim(account_name), '[\x{4e00}-\x{9fa5}]{2,3}')
+            and not exists (select 1 from unnest($org_words) as t(k) where contains(account_name, k))
+            as person_named
+    from power_accounts
+),
+
+daily as (
+    select account_no, day, kwh_total as kwh
+    from power_readings_daily
+    where day > $as_of - 364 - $window_days - $season_slack_days and day <= $as_of
+      and kwh_total >= 0
+),
+
+levels as (
+    -- busy-day level (75th percentile: workshops run some days only) and the median
+    select
+        account_no,
+        count(*) filter (where day > $as_of - $window_days) as days_n,
+        quantile_cont(kwh, 0.75) filter (where day > $as_of - $window_days) as busy_kwh,
+        median(kwh) filter (where day > $as_of - $window_days) as median_kwh,
+        -- the same weeks last year, busy days: heating and irrigation recur
+        quantile_cont(kwh, 0.9) filter (where day > $as_of - 364 - $window_days - $season_slack_days
+                                          and day <= $as_of - 364 + $season_slack_days) as ly_kwh,
+        count(*) filter (where day > $as_of - 364 - $window_days - $season_slack_days
+                           and day <= $as_of - 364 + $season_slack_days) as ly_n,
+        -- half a year away (± 45 days): a workshop draws then too, heating and irrigation not
+        quantile_cont(kwh, 0.75) filter (where day > $as_of - 182 - 45 and day <= $as_of - 182 + 45)
+            as off_kwh
+    from daily
+    group by account_no
+),
+
+judged as (
+    select
+        a.*,
+        l.days_n, l.busy_kwh, l.median_kwh, l.ly_kwh, l.off_kwh,
+        case when a.tariff_class = '居民生活用电' then 'residential'
+             when a.tariff_class = '农业生产用电' then 'agricultural'
+             when a.person_named then 'person' end as kind,
+        l.ly_n >= 7 and l.ly_kwh >= $season_share * l.busy_kwh
+            and coalesce(l.off_kwh, 0) < $season_share * l.busy_kwh as seasonal
+    from accounts as a
+    join levels as l using (account_no)
+    where l.days_n >= $min_days
+),
+
+thresholds as (
+    select
+        *,
+        case kind when 'residential' then $residential_kwh
+                  when 'agricultural' then $agricultural_kwh else $person_kwh end
+            -- 动力电 is itself what the notices ask to list; single-phase needs more load
+            * case when three_phase then 1 else $single_phase_factor end as lo_kwh
+    from judged
+    where kind is not null
+),
+
+scored as (
+    select
+        m.site_id,
+        t.*,
+        (1 - (1 - (0.3 + 0.7 * least(ln(t.busy_kwh / t.lo_kwh) / ln($full_factor), 1)))
+             * (1 - case when t.kind = 'residential' and t.three_phase then $three_phase_bonus
+                         when t.kind <> 'person' and t.person_named then $person_bonus
+                         else 0 end))
+        * case when t.seasonal then $season_discount else 1 end as score
+    from thresholds as t
+    join members as m using (account_no)
+    where t.busy_kwh >= t.lo_kwh
+),
+
+best as (
+    select * from scored
+    qualify row_number() over (partition by site_id order by score desc, account_no) = 1
+)
+
+select
+    site_id,
+    'wrong_class' as detector,
+    round(score, 3) as score,
+    $as_of - ($window_days - 1) as period_start,
+    $as_of as period_end,
+    case when kind in ('residential', 'person') then '3' end as category_hint,
+    '户号 ' || account_no || '：' || coalesce(tariff_class, '未知类别') || '户'
+        || case when three_phase then '（动力电）' else '' end
+        || case when person_named then '，户名为个人（' || account_name || '）' else '' end
+        || '，近' || days_n || '天用电较多日(75分位) ' || format('{:,.0f}', busy_kwh)
+        || ' kWh，日用电中位数 ' || format('{:,.0f}', median_kwh) || ' kWh，达工业用电水平（此类户 '
+        || format('{:,.0f}', lo_kwh) || ' kWh 已属偏高）'
+        || case when seasonal then '；去年同期也有类似用电（' || format('{:,.0f}', ly_kwh)
+                                   || ' kWh，半年前仅 ' || format('{:,.0f}', coalesce(off_kwh, 0))
+                                   || ' kWh，可能为采暖或灌溉）'
+                when off_kwh >= $season_share * busy_kwh
+                    then '；半年前也达 ' || format('{:,.0f}', off_kwh) || ' kWh，全年持续' else '' end as reason,
+    json_object(
+        'account_no', account_no, 'tariff_class', tariff_class, 'three_phase', three_phase,
+        'person_named', person_named, 'busy_kwh', round(busy_kwh, 1),
+        'median_kwh', round(median_kwh, 1), 'threshold_kwh', lo_kwh,
+        'last_year_kwh', round(ly_kwh, 1), 'half_year_ago_kwh', round(off_kwh, 1), 'seasonal', seasonal
+    )::varchar as facts
+from best
+order by score desc, site_id

@@ -1,0 +1,48 @@
+"""continuous_load on hand-made 15-minute readings (28 days to AS_OF)."""
+
+from detectors import continuous_load
+from detectors.base import EVIDENCE
+from tests.detectors.frames import (
+    AS_OF,
+    account,
+    connect,
+    insert,
+    interval,
+    one_site_per_account,
+)
+
+FLAT = [5.0] * 24
+OFFICE = [8.0 if 8 <= h < 18 else 0.5 for h in range(24)]
+
+
+def _frame():
+    """A: a house drawing a flat 120 kWh a day; B: the same flat load on a plant with a valid
+    permit; C: the same with an expired permit, 大工业; D: an office on the same timestamps as
+    A (series touch); E: flat but tiny; F: flat but every day misses hours (no whole day)."""
+    con = connect()
+    insert(con, "power_accounts", [
+        account("A", "居民生活用电", "王伟"), account("B", "大工业用电", uscc="U-B"),
+        account("C", "大工业用电", uscc="U-C"), account("D"), account("E"), account("F")])
+    insert(con, "permits", [
+        dict(permit_no="P1", holder_name="乙化工", uscc="U-B", permit_type="安全生产许可",
+             valid_until=AS_OF.replace(year=2028)),
+        dict(permit_no="P2", holder_name="丙化工", uscc="U-C", permit_type="安全生产许可",
+             valid_until=AS_OF.replace(year=2025))])
+    partial = [r for r in interval("F", FLAT, 28) if r["ts"].hour != 3]
+    insert(con, "power_readings_interval",
+           interval("A", FLAT, 28) + interval("B", FLAT, 28) + interval("C", FLAT, 28)
+           + interval("D", OFFICE, 28, weekend_factor=0.3) + interval("E", [0.5] * 24, 28)
+           + partial)
+    one_site_per_account(con)
+    return con
+
+
+def test_flat_house_above_licensed_plant():
+    ev = continuous_load.detect(_frame(), AS_OF)
+    assert ev.schema == EVIDENCE
+    rows = {r["site_id"]: r for r in ev.to_pylist()}
+    assert set(rows) == {"S-A", "S-B", "S-C"}
+    assert rows["S-A"]["score"] > rows["S-C"]["score"] > rows["S-B"]["score"]
+    assert rows["S-A"]["score"] >= 0.7
+    assert "持有效危化品许可" in rows["S-B"]["reason"]
+    assert "居民生活用电" in rows["S-A"]["reason"]

@@ -1,0 +1,58 @@
+"""night_load on hand-made 15-minute and daily readings (28 days to AS_OF)."""
+
+import json
+
+from detectors import night_load
+from detectors.base import EVIDENCE
+from tests.detectors.frames import (
+    AS_OF,
+    account,
+    connect,
+    daily,
+    hours,
+    insert,
+    interval,
+    one_site_per_account,
+)
+
+
+def _frame():
+    """A runs a reactor at night (22–06); B is flat on the same timestamps (series touch);
+    C is an ice maker named so; D follows the valley tariff (00–07 and 11–13); E has only
+    daily readings with 85 % 谷; F is a household with a little night heating; G has a NULL
+    reading. A and G share a site."""
+    con = connect()
+    insert(con, "power_accounts", [
+        account("A"), account("B"), account("C", name="夏县清凉制冰厂"), account("D"),
+        account("E"), account("F", "居民生活用电", "王伟", False), account("G")])
+    valley = [12.0 if h < 7 or 11 <= h < 13 else 2.0 for h in range(24)]
+    insert(con, "power_readings_interval",
+           interval("A", hours(2.0, 20.0), 28) + interval("B", [10.0] * 24, 28)
+           + interval("C", hours(2.0, 20.0), 28) + interval("D", valley, 28)
+           + interval("F", hours(0.3, 1.0), 28)
+           + [dict(account_no="G", ts=interval("G", [1.0] * 24, 1)[0]["ts"], kwh=None)])
+    insert(con, "power_readings_daily", daily("E", [300.0] * 28, valley_share=0.85))
+    one_site_per_account(con)
+    con.execute("update site_members set site_id = 'S-A' where member_key = 'G'")
+    return con
+
+
+def test_night_workshop_above_its_look_alikes():
+    ev = night_load.detect(_frame(), AS_OF)
+    assert ev.schema == EVIDENCE
+    rows = {r["site_id"]: r for r in ev.to_pylist()}
+    assert set(rows) == {"S-A", "S-C", "S-D", "S-E"}
+    assert rows["S-A"]["score"] > 0.8
+    assert rows["S-A"]["score"] > max(rows[s]["score"] for s in ("S-C", "S-D", "S-E"))
+    assert "制冰" in rows["S-C"]["reason"]
+    assert "错峰" in rows["S-D"]["reason"]
+    assert rows["S-E"]["score"] <= 0.5 and "无分时数据" in rows["S-E"]["reason"]
+    assert json.loads(rows["S-A"]["facts"])["night_share"] == 0.833
+
+
+def test_night_hours_are_configurable():
+    """With a 'night' of 08–18 the flat account is still flat and the reactor is not night."""
+    p = night_load.Params(night_start_hour=8, night_end_hour=18)
+    rows = night_load.detect(_frame(), AS_OF, p).to_pylist()
+    assert "S-A" not in {r["site_id"] for r in rows}
+    assert "S-B" not in {r["site_id"] for r in rows}

@@ -1,0 +1,37 @@
+"""peer_outlier on 40 hand-shaped households and a small class (28 + 90 days to AS_OF)."""
+
+from detectors import peer_outlier
+from detectors.base import EVIDENCE
+from tests.detectors.frames import AS_OF, account, connect, daily, insert, one_site_per_account
+
+N = 118
+
+
+def _frame():
+    """H00–H39: households at 5–8 kWh a day with a little daily wobble (deterministic); X: a
+    household that went from 6 to 250 kWh a day; Y: a big but steady household (25 kWh, same
+    as ever) — its level alone is unusual. C1–C5: a class of five, too small to judge."""
+    con = connect()
+    homes = [f"H{i:02d}" for i in range(40)]
+    insert(con, "power_accounts",
+           [account(h, "居民生活用电", "王伟", False) for h in homes + ["X", "Y"]]
+           + [account(f"C{i}", "农业生产用电") for i in range(1, 6)])
+    rows = []
+    for i, h in enumerate(homes):
+        rows += daily(h, [5 + (i % 4) + ((d * (i + 3)) % 7) / 7 for d in range(N)])
+    rows += daily("X", [6.0] * (N - 28) + [250.0] * 28) + daily("Y", [25.0] * N)
+    for i in range(1, 6):
+        rows += daily(f"C{i}", [1000.0 * i] * N)
+    insert(con, "power_readings_daily", rows)
+    one_site_per_account(con)
+    return con
+
+
+def test_the_jump_stands_out_and_is_explained():
+    ev = peer_outlier.detect(_frame(), AS_OF)
+    assert ev.schema == EVIDENCE
+    rows = {r["site_id"]: r for r in ev.to_pylist()}
+    assert "S-X" in rows and rows["S-X"]["score"] >= 0.7
+    assert "近期增长" in rows["S-X"]["reason"] and "用电水平" in rows["S-X"]["reason"]
+    assert not any(s.startswith("S-C") or s.startswith("S-H") for s in rows)
+    assert rows["S-X"]["score"] > rows.get("S-Y", {"score": 0})["score"]
