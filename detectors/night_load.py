@@ -12,7 +12,8 @@ night-trade word in the account name. Score: 0.3 at `min_share` and `min_night_k
 `full_share` (70 % of the weight) and `full_night_kwh` (30 %, log scale); or, if higher, the same
 scale over the rise of the night share against the account's own `before_days` before the
 window (`min_rise`–`full_rise`, with the night kWh/day added): a new night shift on a plant
-whose day load dilutes the share. The proxy is scaled by `proxy_weight`. Two discounts for what honestly looks the same at night:
+whose day load dilutes the share. The proxy is scaled by `proxy_weight`. Two discounts for
+what honestly looks the same at night:
 - a night trade named on the account (`night_trades`: cold stores, ice makers, bakeries,
   water works …) × `trade_discount`;
 - tariff followers × `tariff_discount`: a load that also rises in the midday valley hours
