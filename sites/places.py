@@ -9,6 +9,7 @@ Reads `truck_stays` (see `sites.stays`), `waybills` and `permits`; writes
     place_id           varchar    'E<floor(lon*1000)>N<floor(lat*1000)>': the 0.001-degree cell
                                   of the centroid (-2, -3 … for later places in the same cell)
     lon, lat           double     mean of the stays' centroids (WGS-84)
+    extent_m           double     farthest stay centroid from the place's centroid, metres
     n_visits           bigint     stays
     n_plates           bigint     distinct trucks
     n_night_visits     bigint     stays meeting clock night (truck_stays.night)
@@ -27,7 +28,7 @@ Clustering: single linkage. Two stays closer than link_m are linked (found by an
 grid cells of link_m); a place is a connected component, found by min-label propagation with
 pointer jumping (one vectorised statement per pass, a handful of passes). Known limit:
 single linkage chains, so stays strung along a road every < link_m become one long place;
-check `truck_places` extent before trusting a place much larger than link_m.
+`extent_m` shows it (a yard is within ~link_m).
 
 Fuel stations: no source lists them yet. Permits whose type or scope mentions 经营 and matches
 `fuel_pattern` (汽油/柴油) stand in; a fuel-station source, when there is one, is unioned into

@@ -186,6 +186,14 @@ stats as (
     group by place_id
 ),
 
+extent as (
+    -- single linkage chains: a place much wider than link_m is a string of stops, not a yard
+    select v.place_id, max(xhg_dist_m(s.lon, s.lat, v.lon, v.lat)) as extent_m
+    from visits as v
+    inner join stats as s using (place_id)
+    group by v.place_id
+),
+
 cargo as (
     -- waybills of the visiting truck dated on a day the visit covers
     select v.place_id, array_to_string(list_sort(list(distinct w.cargo)), ';') as cargo
@@ -227,6 +235,7 @@ select
     s.place_id,
     s.lon,
     s.lat,
+    e.extent_m,
     s.n_visits,
     s.n_plates,
     s.n_night_visits,
@@ -240,6 +249,7 @@ select
     p.nearest_permit_m,
     coalesce(f.nearest_fuel_m <= $licensed_reach_m, false) as near_fuel_station
 from stats as s
+inner join extent as e using (place_id)
 left join cargo as c using (place_id)
 left join nearest_permit as p using (place_id)
 left join nearest_fuel as f using (place_id)

@@ -25,9 +25,10 @@ Definition, per plate in time order (exact (plate, ts) duplicates are already re
 3. Segments: inside a run, trackintel's sliding rule exactly: the run's first fix is the
    anchor, the first fix radius_m or more from the anchor ends the segment and becomes the
    next anchor. A run whose fixes all stay within radius_m of its first fix (parked trucks,
-   and every one-fix run on the road) is one segment at once; the others (crawling trucks)
-   go through passes, each one vectorised statement over all of them that cuts every run at
-   its first far fix, until none is left: as many passes as the longest crawl has anchors.
+   and every one-fix run on the road) is one segment at once; for the others (crawling
+   trucks) one recursive SQL statement walks the anchor chains of all of them together, one
+   anchor per iteration (as many iterations as the longest crawl has anchors), and an ASOF
+   join gives each fix the latest anchor at or before it.
 4. A segment is a stay when it holds 2 or more fixes and ended_at - started_at is
    min_duration_min or more, where ended_at is the first fix after the segment if it follows
    the segment's last fix within max_gap_min, else that last fix.
@@ -96,15 +97,7 @@ def detect_stays(con: duckdb.DuckDBPyConnection, params: StayParams = StayParams
     run(con, _SQL, "jump_macro")
     run(con, _SQL, "night_macro")
     run(con, _SQL, "fixes", bound)
-    run(con, _SQL, "start_passes")
-    while _pending(con):
-        run(con, _SQL, "anchor_pass", bound)
-        run(con, _SQL, "keep_resolved")
-        run(con, _SQL, "next_pending")
+    run(con, _SQL, "refined")
+    run(con, _SQL, "anchors", bound)
     run(con, _SQL, "stays", bound)
     run(con, _SQL, "cleanup")
-
-
-def _pending(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("select exists (select 1 from _stay_pending)").fetchone()
-    return bool(row and row[0])

@@ -128,88 +128,61 @@ select
 from flagged as f
 asof inner join run_starts as s on f.pid = s.pid and f.ts >= s.anchor_ts;
 
--- name: start_passes
--- runs where some fix leaves the first anchor (crawling trucks) need the anchor passes;
+-- name: refined
+-- runs where some fix leaves the first anchor (crawling trucks) need the anchor chain;
 -- every other run is one segment already
 create or replace temp table _stay_refined as
 select pid, anchor_ts
 from _stay_fixes
 group by pid, anchor_ts
 having bool_or(far);
-create or replace temp table _stay_members as
-select pid, plate, ts, lon, lat, next_ts, after_gap, anchor_ts
-from _stay_fixes
-limit 0;
-create or replace temp table _stay_pending as
-select f.*
-from _stay_fixes as f
-semi join _stay_refined as r using (pid, anchor_ts);
 
--- name: anchor_pass
-create or replace temp table _stay_pass as
-with
-pending as (
-    select
-        * exclude (far),
-        xhg_apart(anchor_lon, anchor_lat, lon, lat, kx, $radius_m) as far
-    from _stay_pending
+-- name: anchors
+create or replace temp table _stay_anchors as
+with recursive
+pending as materialized (
+    select f.pid, f.ts, f.lon, f.lat, f.kx, f.anchor_ts as run_ts
+    from _stay_fixes as f
+    semi join _stay_refined as r using (pid, anchor_ts)
 ),
 
-cuts as (
-    -- trackintel's sliding rule within a run: the first fix radius_m or more from the
-    -- anchor ends the segment and anchors the next one
-    select
-        pid,
-        anchor_ts,
-        min(ts) as cut_ts,
-        arg_min(lon, ts) as cut_lon,
-        arg_min(lat, ts) as cut_lat
+chain (pid, run_ts, anchor_ts, anchor_lon, anchor_lat) as (
+    select pid, run_ts, ts, lon, lat
     from pending
-    where far
-    group by pid, anchor_ts
+    where ts = run_ts
+    union all
+    -- trackintel's sliding rule, all runs at once: the first later fix of the run that is
+    -- radius_m or more from the current anchor is the next anchor
+    select
+        c.pid,
+        c.run_ts,
+        min(p.ts),
+        arg_min(p.lon, p.ts),
+        arg_min(p.lat, p.ts)
+    from chain as c
+    inner join pending as p
+        on p.pid = c.pid and p.run_ts = c.run_ts and p.ts > c.anchor_ts
+    where xhg_apart(c.anchor_lon, c.anchor_lat, p.lon, p.lat, p.kx, $radius_m)
+    group by c.pid, c.run_ts
 )
 
-select
-    p.pid,
-    p.plate,
-    p.ts,
-    p.lon,
-    p.lat,
-    p.next_ts,
-    p.after_gap,
-    p.kx,
-    coalesce(p.ts >= c.cut_ts, false) as pending,
-    case when p.ts >= c.cut_ts then c.cut_ts else p.anchor_ts end as anchor_ts,
-    case when p.ts >= c.cut_ts then c.cut_lon else p.anchor_lon end as anchor_lon,
-    case when p.ts >= c.cut_ts then c.cut_lat else p.anchor_lat end as anchor_lat
-from pending as p
-left join cuts as c using (pid, anchor_ts);
-
--- name: keep_resolved
-insert into _stay_members
-select pid, plate, ts, lon, lat, next_ts, after_gap, anchor_ts
-from _stay_pass
-where not pending;
-
--- name: next_pending
-create or replace temp table _stay_pending as
-select
-    pid, plate, ts, lon, lat, next_ts, after_gap, kx, anchor_ts, anchor_lon, anchor_lat,
-    null::boolean as far
-from _stay_pass
-where pending;
+select pid, run_ts, anchor_ts
+from chain;
 
 -- name: stays
 create or replace table truck_stays as
 with
 members as (
-    -- runs that stayed within radius_m of their first fix, and the segments of the others
+    -- runs that stayed within radius_m of their first fix, and the segments of the others:
+    -- a fix belongs to the latest anchor of its run at or before it
     select pid, plate, ts, lon, lat, next_ts, after_gap, anchor_ts
     from _stay_fixes
     anti join _stay_refined using (pid, anchor_ts)
     union all
-    select pid, plate, ts, lon, lat, next_ts, after_gap, anchor_ts
-    from _stay_members
+    select f.pid, f.plate, f.ts, f.lon, f.lat, f.next_ts, f.after_gap, a.anchor_ts
+    from (select * from _stay_fixes semi join _stay_refined using (pid, anchor_ts)) as f
+    asof inner join _stay_anchors as a
+        on f.pid = a.pid and f.anchor_ts = a.run_ts and f.ts >= a.anchor_ts
 ),
 
 segments as (
@@ -305,8 +278,6 @@ create or replace temp macro xhg_meets_night(s, e, d, start_h, end_h) as
     and e > d + to_hours(start_h);
 
 -- name: cleanup
-drop table if exists _stay_pass;
-drop table if exists _stay_pending;
-drop table if exists _stay_members;
+drop table if exists _stay_anchors;
 drop table if exists _stay_refined;
 drop table if exists _stay_fixes;

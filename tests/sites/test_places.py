@@ -157,6 +157,7 @@ def test_single_linkage_chains_and_two_plates_stay_apart():
     got = places(con)
     assert [p["n_visits"] for p in got] == [3, 1]
     assert got[0]["n_plates"] == 3
+    assert got[0]["extent_m"] == pytest.approx(120, abs=1) and got[1]["extent_m"] == 0
 
 
 def test_place_id_is_stable_as_visits_grow():
