@@ -1,14 +1,17 @@
 """peer_outlier: an account whose load shape is unusual among accounts of its tariff class.
 
-Features per account (recent `window_days`, against the `baseline_days` before): level
-ln(1 + median kWh/day), growth ln of recent over prior median, weekend/weekday kWh ratio,
-steadiness (minus the day-to-day coefficient of variation), night share (clock 22–06 from
-interval readings, else the daily 谷 share). Each is turned into a robust z-score within the
-tariff class — (x − median) / (1.4826 · MAD), MAD floored at `min_spread` — counted only in
-the suspicious direction (higher) and capped at `max_z`; the combined score is their
-Euclidean norm. Classes with fewer than `min_peers` accounts are skipped. Robust z-scores
-rather than an isolation forest: they explain themselves (the reason names every feature
-with z ≥ `name_z`, its value and the class median) and need no fitting.
+Features per account (recent `window_days`, against the `baseline_days` before): level ln(1 +
+median kWh/day), growth ln of recent over the larger of the prior median and last year's busy
+days in the same weeks (90th percentile, ± `season_slack_days`; an irrigation or heating season
+is no growth), weekend/weekday kWh ratio, steadiness (minus the day-to-day coefficient of
+variation), night share (clock hours from interval readings) or, for accounts without them, the
+daily 谷 share as a feature of its own (the valley is not the night, and its peers are the
+accounts without interval data). Each is turned into a robust z-score within the tariff class —
+(x − median) / (1.4826 · MAD), MAD floored at `min_spread` — counted only in the suspicious
+direction (higher) and capped at `max_z`; the combined score is their Euclidean norm. Classes
+with fewer than `min_peers` accounts are skipped. Robust z-scores rather than an isolation
+forest: they explain themselves (the reason names every feature with z ≥ `name_z`, its value
+and the class median) and need no fitting.
 
 Score: 0.3 at combined z `min_z`, 1 at `full_z`. Accounts below `min_kwh` a day are left out.
 
@@ -36,6 +39,7 @@ _SQL = Path(__file__).with_suffix(".sql")
 class Params:
     window_days: int = 28
     baseline_days: int = 90
+    season_slack_days: int = 14  # last year's same weeks, widened on both sides
     min_days: int = 14
     night_start_hour: int = 22
     night_end_hour: int = 6

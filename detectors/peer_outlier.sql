@@ -16,14 +16,21 @@ accounts as (
 daily as (
     select account_no, day, kwh_total as kwh, kwh_valley
     from power_readings_daily
-    where day > $as_of - $window_days - $baseline_days and day <= $as_of and kwh_total >= 0
+    where ((day > $as_of - $window_days - $baseline_days and day <= $as_of)
+           or (day > $as_of - 364 - $window_days - $season_slack_days
+               and day <= $as_of - 364 + $season_slack_days))
+      and kwh_total >= 0
 ),
 
 daily_features as (
     select
         account_no,
         median(kwh) filter (where day > $as_of - $window_days) as level_kwh,
-        median(kwh) filter (where day <= $as_of - $window_days) as prior_kwh,
+        median(kwh) filter (where day <= $as_of - $window_days
+                              and day > $as_of - $window_days - $baseline_days) as prior_kwh,
+        -- busy days of the same weeks last year: growth into a recurring season is no growth
+        quantile_cont(kwh, 0.9) filter (where day <= $as_of - 364 + $season_slack_days) as ly_kwh,
+        count(*) filter (where day <= $as_of - 364 + $season_slack_days) as ly_n,
         -- weekend kWh per day over weekday kWh per day (1 = works the week through)
         avg(kwh) filter (where day > $as_of - $window_days and isodow(day) >= 6)
             / nullif(avg(kwh) filter (where day > $as_of - $window_days and isodow(day) < 6), 0)
@@ -34,7 +41,8 @@ daily_features as (
             / nullif(sum(kwh) filter (where day > $as_of - $window_days and kwh_valley is not null), 0)
             as valley_share,
         count(*) filter (where day > $as_of - $window_days) as days_n,
-        count(*) filter (where day <= $as_of - $window_days) as prior_n
+        count(*) filter (where day <= $as_of - $window_days
+                           and day > $as_of - $window_days - $baseline_days) as prior_n
     from daily
     group by account_no
     having count(*) filter (where day > $as_of - $window_days) >= $min_days
@@ -61,16 +69,24 @@ features as (
             a.tariff_class,
             d.level_kwh,
             ln(1 + d.level_kwh) as level,
-            case when d.prior_n >= $min_days then ln((1 + d.level_kwh) / (1 + d.prior_kwh)) end
+            -- growth over the prior weeks, no more than over last year's busy days in the same
+            -- weeks; a decline is not suspicious, so it counts as none (0)
+            case when d.prior_n >= $min_days
+                 then greatest(least(ln((1 + d.level_kwh) / (1 + d.prior_kwh)),
+                                     coalesce(ln((1 + d.level_kwh)
+                                              / (1 + case when d.ly_n >= 7 then d.ly_kwh end)), 100)),
+                          0) end
                 as growth,
             d.weekend_ratio as weekend,
             -d.day_cv as steadiness,
-            coalesce(n.night_share, d.valley_share) as night
+            n.night_share as night,
+            -- 谷 share only where no interval data: a different scale (the valley is not night)
+            case when n.night_share is null then d.valley_share end as valley
         from daily_features as d
         join accounts as a using (account_no)
         left join night as n using (account_no)
     )
-    on level, growth, weekend, steadiness, night
+    on level, growth, weekend, steadiness, night, valley
     into name feature value x
 ),
 
@@ -114,8 +130,11 @@ combined as (
                                     || format('{:.2f}', med) || '）'
                 when 'steadiness' then '逐日波动系数 ' || format('{:.2f}', -x) || '（同类中位 '
                                        || format('{:.2f}', -med) || '）'
-                when 'night' then '夜间/谷段占比 ' || format('{:.0f}', 100 * x) || '%（同类中位 '
+                when 'night' then '夜间(' || $night_start_hour || '–' || $night_end_hour || '时)用电占比 '
+                                  || format('{:.0f}', 100 * x) || '%（同类中位 '
                                   || format('{:.0f}', 100 * med) || '%）'
+                when 'valley' then '谷段电量占比 ' || format('{:.0f}', 100 * x) || '%（同类中位 '
+                                   || format('{:.0f}', 100 * med) || '%）'
             end || ' z=' || format('{:.1f}', z), '；' order by z desc)
             filter (where z >= $name_z) as named,
         json_group_object(feature, round(z, 2)) as z_json

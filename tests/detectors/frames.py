@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 import duckdb
+import pyarrow as pa
 
 from sources import SPECS
 from sources.warehouse import columns_sql
@@ -39,10 +40,17 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict]) -> 
     names = [n for n, _ in columns_sql(spec)] if spec else [
         r[0] for r in con.execute(f"describe {table}").fetchall()]
     derived = {n for n, _, _ in spec.derived} if spec else set()
-    rows = [[r.get(n) for n in names] for r in rows]
+    rows = list(rows)
     if rows:
-        marks = ", ".join("?" for _ in names)
-        con.executemany(f"insert into {table} ({', '.join(names)}) values ({marks})", rows)
+        # through Arrow: executemany goes row by row and 15-minute frames have thousands
+        types = dict(columns_sql(spec)) if spec else {}
+        cols = {n: [r.get(n) for r in rows] for n in names}
+        frame = pa.table({n: pa.array(v) if any(x is not None for x in v)
+                          else pa.nulls(len(v)) for n, v in cols.items()})
+        con.register("_frame_rows", frame)
+        select = ", ".join(f"cast({n} as {types[n]})" if n in types else n for n in names)
+        con.execute(f"insert into {table} ({', '.join(names)}) select {select} from _frame_rows")
+        con.unregister("_frame_rows")
     for name, _, expr in (spec.derived if spec else ()):
         if name in derived:
             con.execute(f"update {table} set {name} = {expr} where {name} is null")
