@@ -13,6 +13,8 @@ sees "registered as 技术开发, draws like a reactor".
 Score: 0.3 at the limits and `min_kwh`, 1 at `full_flat` flatness (60 % of the weight) and
 `full_kwh` (40 %, log scale), times the expectation factor.
 
+Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+
 Known false positives: unnamed cold stores, fridges and freezers of shops, base stations,
 fish-pond aerators, livestock ventilation, pumps on pressure control, server rooms, a
 heater on a thermostat in deep winter. Known misses: batch workshops with day shifts only.
@@ -49,6 +51,7 @@ class Params:
     continuous_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "水厂", "供水", "自来水",
                                           "污水", "基站", "通信", "数据", "养殖", "孵化", "医院")
 
+    absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)

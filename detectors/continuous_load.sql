@@ -21,11 +21,25 @@ permits as (
     select permit_no, uscc from permits where valid_until >= $as_of
 ),
 
+caps as (
+    -- beyond what a connection can carry a value is absurd, not a load: kWh per reading over
+    -- absurd_kva_factor x contract kVA x 1 h (a 60-minute interval; kVA ~ kW), per day x 24 h.
+    -- Loads above the contract itself are real (and telling), hence the generous factor.
+    select
+        account_no,
+        $absurd_kva_factor * contract_kva as max_interval_kwh,
+        $absurd_kva_factor * 24 * contract_kva as max_day_kwh
+    from power_accounts
+    where contract_kva > 0
+),
+
 hourly as (
     -- kWh per account, day and clock hour (any interval length); negative values are errors
     select account_no, ts::date as day, hour(ts) as h, sum(kwh) as kwh
     from power_readings_interval
+    left join caps using (account_no)
     where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+      and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
     group by all
 ),
 

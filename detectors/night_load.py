@@ -20,6 +20,8 @@ what honestly looks the same at night:
   (`midday_valley_start`–`_end`, ratio to the other day hours ≥ `tariff_follow_ratio`) is
   chasing the cheap tariff, not hiding from daylight.
 
+Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+
 Known false positives: ice makers, cold stores and bakeries not named as such (by night share
 alone an ice maker on valley power is indistinguishable from a night reactor), electric
 heating with storage (蓄热) in winter, night irrigation, street lighting, base stations on
@@ -65,6 +67,7 @@ class Params:
                                      "水厂", "供水", "自来水", "污水", "基站", "路灯")
     trade_discount: float = 0.5
 
+    absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)

@@ -13,6 +13,18 @@ accounts as (
     select account_no, account_name, tariff_class from power_accounts
 ),
 
+caps as (
+    -- beyond what a connection can carry a value is absurd, not a load: kWh per reading over
+    -- absurd_kva_factor x contract kVA x 1 h (a 60-minute interval; kVA ~ kW), per day x 24 h.
+    -- Loads above the contract itself are real (and telling), hence the generous factor.
+    select
+        account_no,
+        $absurd_kva_factor * contract_kva as max_interval_kwh,
+        $absurd_kva_factor * 24 * contract_kva as max_day_kwh
+    from power_accounts
+    where contract_kva > 0
+),
+
 quarters as (
     -- interval kWh (any interval length) tagged by clock hour; negative values are errors
     select
@@ -24,7 +36,9 @@ quarters as (
              then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
              else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end as is_night
     from power_readings_interval
+    left join caps using (account_no)
     where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+      and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
 ),
 
 before as (
@@ -41,8 +55,9 @@ before as (
                                     else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
             / count(distinct ts::date) as night_kwh_day_before
     from power_readings_interval
+    left join caps using (account_no)
     where ts >= $as_of - ($window_days + $before_days - 1) and ts < $as_of - ($window_days - 1)
-      and kwh >= 0
+      and kwh >= 0 and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
     group by account_no
     having count(distinct ts::date) >= $min_days
 ),
@@ -82,7 +97,9 @@ proxy as (
         sum(d.kwh_valley) as valley_kwh
     from power_readings_daily as d
     anti join clock as c using (account_no)
+    left join caps using (account_no)
     where d.day > $as_of - $window_days and d.day <= $as_of
+      and (caps.max_day_kwh is null or d.kwh_total <= caps.max_day_kwh)
       and d.kwh_valley >= 0 and d.kwh_total > 0 and d.kwh_valley <= d.kwh_total
     group by d.account_no
     having count(*) >= $min_days

@@ -15,6 +15,8 @@ and the class median) and need no fitting.
 
 Score: 0.3 at combined z `min_z`, 1 at `full_z`. Accounts below `min_kwh` a day are left out.
 
+Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+
 Known false positives: anything big or odd within its class — a large farm on 农业, a
 village's shared transformer on 居民, a school, a 24-hour shop; classes mixing very different
 users (一般工商业) make shape features noisy. Known misses: a workshop shaped like its peers.
@@ -51,6 +53,7 @@ class Params:
     full_z: float = 15.0
     min_kwh: float = 20.0  # kWh/day, recent median
 
+    absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     return run_sql(con, _SQL, sql_params(params, as_of))

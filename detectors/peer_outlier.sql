@@ -13,10 +13,24 @@ accounts as (
     select account_no, tariff_class from power_accounts where tariff_class is not null
 ),
 
+caps as (
+    -- beyond what a connection can carry a value is absurd, not a load: kWh per reading over
+    -- absurd_kva_factor x contract kVA x 1 h (a 60-minute interval; kVA ~ kW), per day x 24 h.
+    -- Loads above the contract itself are real (and telling), hence the generous factor.
+    select
+        account_no,
+        $absurd_kva_factor * contract_kva as max_interval_kwh,
+        $absurd_kva_factor * 24 * contract_kva as max_day_kwh
+    from power_accounts
+    where contract_kva > 0
+),
+
 daily as (
     select account_no, day, kwh_total as kwh, kwh_valley
     from power_readings_daily
-    where ((day > $as_of - $window_days - $baseline_days and day <= $as_of)
+    left join caps using (account_no)
+    where (caps.max_day_kwh is null or kwh_total <= caps.max_day_kwh)
+      and ((day > $as_of - $window_days - $baseline_days and day <= $as_of)
            or (day > $as_of - 364 - $window_days - $season_slack_days
                and day <= $as_of - 364 + $season_slack_days))
       and kwh_total >= 0
@@ -57,7 +71,9 @@ night as (
                                     else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
             / nullif(sum(kwh), 0) as night_share
     from power_readings_interval
+    left join caps using (account_no)
     where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+      and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
     group by account_no
 ),
 

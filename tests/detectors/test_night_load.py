@@ -56,3 +56,18 @@ def test_night_hours_are_configurable():
     rows = night_load.detect(_frame(), AS_OF, p).to_pylist()
     assert "S-A" not in {r["site_id"] for r in rows}
     assert "S-B" not in {r["site_id"] for r in rows}
+
+
+def test_an_absurd_night_reading_is_no_night_work():
+    """A shop on 10 kVA drawing by day, with one impossible 90,000 kWh reading at 02:00; a
+    shop without a contract capacity cannot be checked and keeps its reading."""
+    con = connect()
+    insert(con, "power_accounts", [account("A", contract_kva=10.0), account("B")])
+    day_shop = [3.0 if 8 <= h < 20 else 0.2 for h in range(24)]
+    rows = interval("A", day_shop, 28) + interval("B", day_shop, 28)
+    for r in rows:
+        if r["ts"].day == 20 and r["ts"].hour == 2 and r["ts"].minute == 0:
+            r["kwh"] = 90_000.0
+    insert(con, "power_readings_interval", rows)
+    one_site_per_account(con)
+    assert [r["site_id"] for r in night_load.detect(con, AS_OF).to_pylist()] == ["S-B"]
