@@ -19,6 +19,10 @@ what honestly looks the same at night:
 - tariff followers × `tariff_discount`: a load that also rises in the midday valley hours
   (`midday_valley_start`–`_end`, ratio to the other day hours ≥ `tariff_follow_ratio`) is
   chasing the cheap tariff, not hiding from daylight.
+- dawn trades × `dawn_discount`: load that starts only after the first three night hours
+  (evening below `dawn_evening_ratio` × the small hours) and runs on into the three hours
+  after the night (at least `dawn_morning_ratio` × the small hours) is a bakery's, a tofu
+  maker's, a breakfast kitchen's day, not a reactor hidden in the dark.
 
 Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
 
@@ -66,6 +70,9 @@ class Params:
     night_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "冰厂", "面包", "烘焙", "糕点",
                                      "水厂", "供水", "自来水", "污水", "基站", "路灯")
     trade_discount: float = 0.5
+    dawn_evening_ratio: float = 0.5  # evening load below this × the small hours' …
+    dawn_morning_ratio: float = 0.5  # … and morning load at least this × it: a dawn trade
+    dawn_discount: float = 0.6
 
     absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
 

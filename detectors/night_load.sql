@@ -63,26 +63,23 @@ before as (
 ),
 
 clock as (
+    -- mean kWh per reading in sets of clock hours: with one interval length per account, their
+    -- ratios are ratios of hourly load, and gaps do not bias them
     select
         account_no,
         count(distinct day) as days_n,
         sum(kwh) as total_kwh,
         sum(kwh) filter (where is_night) as night_kwh,
-        -- kWh per clock hour of the day, night vs day, and the midday valley vs other day hours
-        sum(kwh) filter (where is_night) / nullif(count(distinct (day - date '2000-01-01') * 100 + h) filter (where is_night), 0)
-            as night_hour_kwh,
-        sum(kwh) filter (where not is_night)
-            / nullif(count(distinct (day - date '2000-01-01') * 100 + h) filter (where not is_night), 0)
-            as day_hour_kwh,
-        sum(kwh) filter (where h >= $midday_valley_start and h < $midday_valley_end)
-            / nullif(count(distinct (day - date '2000-01-01') * 100 + h)
-                filter (where h >= $midday_valley_start and h < $midday_valley_end), 0)
-            as midday_hour_kwh,
-        sum(kwh) filter (where not is_night and h >= 8 and not (h >= $midday_valley_start and h < $midday_valley_end))
-            / nullif(count(distinct (day - date '2000-01-01') * 100 + h)
-                filter (where not is_night and h >= 8
-                        and not (h >= $midday_valley_start and h < $midday_valley_end)), 0)
-            as other_day_hour_kwh
+        avg(kwh) filter (where is_night) as night_mean,
+        avg(kwh) filter (where not is_night) as day_mean,
+        avg(kwh) filter (where h >= $midday_valley_start and h < $midday_valley_end) as midday_mean,
+        avg(kwh) filter (where not is_night and h >= $night_end_hour + 2
+                           and not (h >= $midday_valley_start and h < $midday_valley_end))
+            as other_day_mean,
+        -- the first three hours of the night, the rest of it, and the three hours after it
+        avg(kwh) filter (where is_night and (h - $night_start_hour + 24) % 24 < 3) as evening_mean,
+        avg(kwh) filter (where is_night and (h - $night_start_hour + 24) % 24 >= 3) as dawn_mean,
+        avg(kwh) filter (where (h - $night_end_hour + 24) % 24 < 3) as morning_mean
     from quarters
     group by account_no
     having count(distinct day) >= $min_days and sum(kwh) > 0
@@ -110,8 +107,12 @@ features as (
         account_no, 'clock' as source, days_n,
         night_kwh / total_kwh as share,
         night_kwh / days_n as night_kwh_day,
-        night_hour_kwh / nullif(day_hour_kwh, 0) as night_day_ratio,
-        midday_hour_kwh / nullif(other_day_hour_kwh, 0) as midday_ratio,
+        night_mean / nullif(day_mean, 0) as night_day_ratio,
+        midday_mean / nullif(other_day_mean, 0) as midday_ratio,
+        -- an early-morning trade (bakery, tofu, breakfast) starts after midnight and runs on
+        -- into the morning; a workshop hiding from daylight runs from the evening
+        evening_mean < $dawn_evening_ratio * dawn_mean
+            and morning_mean >= $dawn_morning_ratio * dawn_mean as dawn_trade,
         b.share_before,
         night_kwh / days_n - b.night_kwh_day_before as night_added_kwh
     from clock
@@ -126,12 +127,13 @@ features as (
 
 judged as (
     select
-        f.*,
+        f.* exclude (dawn_trade),
         a.account_name,
         -- a trade that works at night by nature (named on the account)
         (select string_agg(k, '、') from unnest($night_trades) as t(k)
          where contains(coalesce(a.account_name, ''), k)) as trade_word,
         f.source = 'clock' and f.midday_ratio >= $tariff_follow_ratio as follows_tariff,
+        coalesce(f.dawn_trade, false) as dawn_trade,
         case f.source when 'clock' then $min_share else $min_valley_share end as lo,
         case f.source when 'clock' then $full_share else $full_valley_share end as hi
     from features as f
@@ -155,7 +157,8 @@ scored as (
                                            / ln($full_night_kwh / $min_night_kwh), 0), 1)) end)
         * case when j.source = 'valley' then $proxy_weight else 1 end
         * case when j.trade_word is not null then $trade_discount else 1 end
-        * case when j.follows_tariff then $tariff_discount else 1 end as score
+        * case when j.follows_tariff then $tariff_discount else 1 end
+        * case when j.dawn_trade then $dawn_discount else 1 end as score
     from judged as j
     join members as m using (account_no)
     where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh)
@@ -194,13 +197,15 @@ select
                 then '；户名含「' || trade_word || '」，夜间用电属该行业常见' else '' end
         || case when follows_tariff
                 then '；午间谷段(' || $midday_valley_start || '–' || $midday_valley_end
-                     || '时)负荷也偏高，似按谷电错峰用电' else '' end as reason,
+                     || '时)负荷也偏高，似按谷电错峰用电' else '' end
+        || case when dawn_trade
+                then '；负荷自凌晨起并延续到早晨，似早点/面包/豆腐等凌晨作业' else '' end as reason,
     json_object(
         'account_no', account_no, 'source', source, 'days', days_n,
         'night_share', round(share, 3), 'night_kwh_per_day', round(night_kwh_day, 1),
         'night_day_ratio', round(night_day_ratio, 2), 'share_before', round(share_before, 3),
         'night_added_kwh', round(night_added_kwh, 1), 'midday_ratio', round(midday_ratio, 2),
-        'trade_word', trade_word
+        'dawn_trade', dawn_trade, 'trade_word', trade_word
     )::varchar as facts
 from best
 order by score desc, site_id

@@ -71,3 +71,16 @@ def test_an_absurd_night_reading_is_no_night_work():
     insert(con, "power_readings_interval", rows)
     one_site_per_account(con)
     assert [r["site_id"] for r in night_load.detect(con, AS_OF).to_pylist()] == ["S-B"]
+
+
+def test_a_dawn_bakery_is_discounted():
+    """A bakes from 01:00 into the morning; B runs a reactor 22–06 at the same level."""
+    con = connect()
+    insert(con, "power_accounts", [account("A"), account("B")])
+    bakery = [15.0 if 1 <= h < 6 else 8.0 if 6 <= h < 9 else 1.0 for h in range(24)]
+    reactor = [15.0 if h >= 22 or h < 6 else 1.0 for h in range(24)]
+    insert(con, "power_readings_interval", interval("A", bakery, 28) + interval("B", reactor, 28))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in night_load.detect(con, AS_OF).to_pylist()}
+    assert "凌晨" in rows["S-A"]["reason"] and "凌晨" not in rows["S-B"]["reason"]
+    assert rows["S-B"]["score"] > rows["S-A"]["score"] + 0.3
