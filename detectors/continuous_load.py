@@ -5,8 +5,10 @@ variation of the mean kWh per clock hour (`hour_cv`) and of daily totals (`day_c
 accounts at most `max_hour_cv` and `max_day_cv` with at least `min_kwh` a day, then weighs
 what is expected of the site: a valid hazardous-chemical permit (a licensed plant runs
 continuously) × `licensed_factor`, a 24-hour trade named on the account (`continuous_trades`:
-cold stores, water works, base stations …) × `trade_factor`, 大工业用电 × `big_industry_factor`,
-一般工商业 and others × `commercial_factor`; 居民/农业 accounts keep the full score. The reason
+cold stores, water works, base stations …) × `trade_factor`; a registration for services or
+trade only (`service_words`, no 生产/制造/加工 in 经营范围) keeps the full score and says so;
+大工业用电 × `big_industry_factor`, 一般工商业 and others × `commercial_factor`; 居民/农业
+accounts keep the full score. The reason
 names the class and the registered trade (name and the start of 经营范围), so an inspector
 sees "registered as 技术开发, draws like a reactor".
 
@@ -50,6 +52,8 @@ class Params:
     commercial_factor: float = 0.8
     continuous_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "水厂", "供水", "自来水",
                                           "污水", "基站", "通信", "数据", "养殖", "孵化", "医院")
+    service_words: tuple[str, ...] = ("技术开发", "技术服务", "技术咨询", "软件", "咨询", "贸易",
+                                      "商贸", "销售", "信息")
 
     absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
 

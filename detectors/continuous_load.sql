@@ -96,7 +96,14 @@ context as (
          from members as x join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
          where x.site_id = m.site_id) as reg_text,
         (select string_agg(k, '、') from unnest($continuous_trades) as t(k)
-         where contains(coalesce(a.account_name, ''), k)) as trade_word
+         where contains(coalesce(a.account_name, ''), k)) as trade_word,
+        -- registered for services or trade only: no production should draw like a reactor
+        exists (select 1 from members as x
+                join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
+                where x.site_id = m.site_id
+                  and exists (select 1 from unnest($service_words) as t(k)
+                              where contains(r.name || coalesce(r.scope, ''), k))
+                  and not regexp_matches(coalesce(r.scope, ''), '生产|制造|加工')) as service_only
     from flatness as f
     join members as m on m.member_kind = 'power_account' and m.member_key = f.account_no
     left join accounts as a using (account_no)
@@ -111,6 +118,7 @@ scored as (
             + 0.4 * least(greatest(ln(day_kwh / $min_kwh) / ln($full_kwh / $min_kwh), 0), 1)))
         * case when licensed then $licensed_factor
                when trade_word is not null then $trade_factor
+               when service_only then 1
                when tariff_class = '大工业用电' then $big_industry_factor
                when tariff_class in ('居民生活用电', '农业生产用电') then 1
                else $commercial_factor end as score
@@ -135,13 +143,14 @@ select
         || format('{:.0f}', 100 * min_hour_share) || '%）；用电类别 ' || coalesce(tariff_class, '未知')
         || case when licensed then '；持有效危化品许可，连续生产属正常'
                 when trade_word is not null then '；户名含「' || trade_word || '」，连续用电属该行业常见'
+                when service_only then '；登记为非生产类（' || reg_text || '），却如反应装置般连续用电'
                 when reg_text is not null then '；登记：' || reg_text
                 else '；无关联工商登记' end as reason,
     json_object(
         'account_no', account_no, 'days', days_n, 'kwh_per_day', round(day_kwh, 1),
         'hour_cv', round(hour_cv, 3), 'day_cv', round(day_cv, 3),
         'min_hour_share', round(min_hour_share, 3), 'tariff_class', tariff_class,
-        'licensed', licensed, 'trade_word', trade_word
+        'licensed', licensed, 'trade_word', trade_word, 'service_only', service_only
     )::varchar as facts
 from best
 where score > 0

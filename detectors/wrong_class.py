@@ -49,9 +49,10 @@ class Params:
     season_slack_days: int = 14
     season_share: float = 0.5
     season_discount: float = 0.4
-    org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "社", "站",
-                                  "场", "部", "局", "所", "队", "院", "校", "馆", "中心", "井",
-                                  "坊", "行", "处", "会", "园", "庄")
+    # single characters common in given names (会, 园, 庄 …) are left out on purpose
+    org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "组", "社",
+                                  "站", "场", "部", "局", "所", "队", "院", "校", "馆", "中心",
+                                  "井", "坊", "处", "超市", "商行")
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:

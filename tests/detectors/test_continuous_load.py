@@ -46,3 +46,17 @@ def test_flat_house_above_licensed_plant():
     assert rows["S-A"]["score"] >= 0.7
     assert "持有效危化品许可" in rows["S-B"]["reason"]
     assert "居民生活用电" in rows["S-A"]["reason"]
+
+
+def test_a_service_firm_drawing_like_a_reactor_keeps_its_score():
+    """A: registered for 技术开发 only; B: the same flat load on a commercial account with no
+    registration; both 一般工商业."""
+    con = connect()
+    insert(con, "power_accounts", [account("A", uscc="U-A"), account("B")])
+    insert(con, "registry", [dict(uscc="U-A", name="山西嘉禾生物科技有限公司", status="存续",
+                                  scope="生物技术开发、技术服务、技术咨询", address="x")])
+    insert(con, "power_readings_interval", interval("A", FLAT, 28) + interval("B", FLAT, 28))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in continuous_load.detect(con, AS_OF).to_pylist()}
+    assert "非生产类" in rows["S-A"]["reason"]
+    assert rows["S-A"]["score"] > rows["S-B"]["score"]
