@@ -5,10 +5,13 @@
 
 from detectors import (
     continuous_load,
+    fuel_yard,
     idle_restart,
     night_load,
     peer_outlier,
     power_surge,
+    truck_unlicensed_stop,
+    waybill_mismatch,
     wrong_class,
 )
 
@@ -19,6 +22,9 @@ DETECTORS = (
     continuous_load,
     wrong_class,
     peer_outlier,
+    truck_unlicensed_stop,
+    waybill_mismatch,
+    fuel_yard,
 )
 
 __all__ = ["DETECTORS"]

@@ -1,0 +1,88 @@
+"""truck_unlicensed_stop: hazmat trucks stopping repeatedly where nobody holds a licence.
+
+The notices ask transport and police to screen hazmat trucks' abnormal tracks (危险化学品运输车辆
+异常轨迹): a truck that carries chemicals stops to load or unload, and where it does so with no
+licensed firm or fuel station in reach, something unlicensed may be receiving or shipping.
+
+Flags a site (via its `truck_place` members) whose truck stays in the last `window_days`
+happen where no valid permit (安全生产/经营/使用许可, incl. fuel stations, which hold 经营许可
+naming 汽油/柴油) lies within `licensed_reach_m`, none is among the site's members and
+`truck_places.near_fuel_station` is false (the hook for a fuel-station source). Evidence per
+site: visits, night visits, days, distinct plates (the top three named), median dwell,
+metres to the nearest other power account or registration, whether the site has any
+identity at all (a standalone truck place), waybill cargo of the visiting trucks.
+
+Score = plate factor × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 0.2 remote)):
+- repeat: 0 on one day, 1 at `full_days` distinct days;
+- night: share of stays meeting clock night (22–6 h);
+- dwell: 1 at unloading scale (`unload_min`–`unload_max` minutes), less for a short halt,
+  down to 0.3 for all-night parking;
+- remote: 0 within `settled_m` of another account or firm, 1 at `remote_full_m`; at least
+  `standalone_remote` when the site has no registration, account or permit (无证无照);
+- plate factor: one truck `one_plate_factor`, two halfway, 3–`full_plates` trucks 1, then
+  falling to 0 past `public_plates`; a site seen by more than `public_plates` trucks in the
+  window (counting every stay) is a depot, a car park or a roadside restaurant: no row.
+A blatant case (six nights, six trucks, an hour each, a kilometre from anyone) scores ~0.95.
+
+Drivers' homes: a truck whose stays at a site are mostly at night (`park_night_share`) and
+long (median ≥ `park_dwell_min`) is parked there. Where the site is settled (another
+account or firm within `settled_m`, or a household account among its members) those stays
+are dropped: one truck sleeping in a village is a driver at home. Other trucks' visits to the
+same site still count, so a workshop next to a driver's house is not hidden. Parked stays in
+a remote spot are kept (they score low: one plate, parking-length dwell) and counted in the
+facts as `parked_visits`.
+
+Known false positives: roadside restaurants, repair shops and weighbridges used by a few
+regular trucks; a consignee missing from the permits table (a licensed firm whose permit was
+not dropped, a fuel station not in the permit list); construction sites receiving diesel;
+trucks waiting outside a licensed plant more than `licensed_reach_m` from its permit point.
+Known misses: a workshop supplied by unregistered vans (no tracks), or within reach of a
+licensed neighbour (厂中厂: see factory_in_factory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import empty, run_sql, sql_params
+
+NAME = "truck_unlicensed_stop"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: int = 28
+    min_visits: int = 2  # stays at the site, after parked stays are dropped
+    min_days: int = 2  # distinct days: one stop is a halt, not a pattern
+    licensed_reach_m: float = 300.0  # a valid permit (or fuel station) this close covers a place
+    settled_m: float = 300.0  # another account or firm this close: a village, not remote
+    remote_full_m: float = 1000.0  # nobody within this: fully remote
+    standalone_remote: float = 0.5  # remoteness credited to a site with no identity at all
+    residential_class: str = "居民生活用电"  # tariff class of a household account
+    park_dwell_min: float = 360.0  # median stay of one truck at one site: parked, not working
+    park_night_share: float = 0.5  # share of that truck's stays there meeting the night
+    full_days: int = 5
+    unload_min: float = 20.0  # minutes: shorter is a halt
+    unload_max: float = 240.0  # minutes: longer is parking
+    one_plate_factor: float = 0.35
+    full_plates: int = 5  # up to this many trucks: a site's regular suppliers
+    public_plates: int = 12  # more trucks than this: a depot or public place, no row
+    min_score: float = 0.2
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    if not _has_truck_tables(con):  # a county without GPS tracks has no truck stays
+        return empty()
+    return run_sql(con, _SQL, sql_params(params, as_of))
+
+
+def _has_truck_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("select count(distinct table_name) from duckdb_tables() where table_name in "
+                      "('truck_stays', 'truck_place_visits', 'truck_places')").fetchone()
+    return bool(row and row[0] == 3)

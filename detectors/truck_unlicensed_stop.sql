@@ -1,0 +1,286 @@
+-- truck_unlicensed_stop: hazmat trucks stopping repeatedly where no licensed site or fuel
+-- station is. Window: stays starting in days (as_of - window_days, as_of].
+with
+
+stays as (
+    select stay_id, plate, started_at, ended_at, duration_min, night
+    from truck_stays
+    where started_at >= $as_of - ($window_days - 1) and started_at < $as_of + 1
+),
+
+place_visits as (
+    select stay_id, place_id from truck_place_visits
+),
+
+places as (
+    -- near_fuel_station: sites.places' hook for a fuel-station source besides the permits
+    select place_id, lon, lat, near_fuel_station from truck_places
+),
+
+members as (
+    select site_id, member_kind, member_key from site_members
+),
+
+permits as (
+    -- an expired permit is no permit
+    select permit_no, lon, lat
+    from permits
+    where valid_until >= $as_of
+),
+
+accounts as (
+    select account_no, tariff_class, lon, lat from power_accounts
+),
+
+registry as (
+    select uscc, lon, lat from registry
+),
+
+waybills as (
+    select plate, ship_date, cargo from waybills where cargo is not null
+),
+
+-- where people live and firms sit: every power account and registration with a point
+points as (
+    select 'power_account' as kind, account_no as key, lon, lat
+    from accounts where lon is not null
+    union all
+    select 'registry', uscc, lon, lat
+    from registry where lon is not null
+),
+
+place_site as (
+    select member_key as place_id, site_id from members where member_kind = 'truck_place'
+),
+
+site_facts as (
+    -- a valid permit among the site's members licenses it; a household account marks a home
+    select
+        s.site_id,
+        bool_or(p.permit_no is not null) as has_permit,
+        bool_or(a.tariff_class = $residential_class) as has_household,
+        bool_or(m.member_kind in ('registry', 'power_account', 'permit')) as has_identity
+    from place_site as s
+    inner join members as m using (site_id)
+    left join permits as p on m.member_kind = 'permit' and p.permit_no = m.member_key
+    left join accounts as a on m.member_kind = 'power_account' and a.account_no = m.member_key
+    group by s.site_id
+),
+
+place_licence as (
+    -- a county has hundreds of permits and thousands of places: a cross join is cheap
+    select
+        pl.place_id,
+        min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_permit_m
+    from places as pl
+    cross join permits as p
+    where p.lon is not null
+    group by pl.place_id
+),
+
+grid as (
+    -- cells remote_full_m wide (degrees at this latitude): the 3 × 3 block around a place
+    -- holds every point within remote_full_m
+    select
+        $remote_full_m / 111320.0 as cell_lat,
+        $remote_full_m / (111320.0 * cos(radians(max(abs(lat))))) as cell_lon
+    from places
+),
+
+cells as (
+    select p.*, floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
+    from points as p cross join grid as g
+),
+
+near_points as (
+    -- each place looks into its own and the eight neighbouring cells
+    select ps.place_id, ps.site_id, c.kind, c.key,
+           distance_m(pl.lon, pl.lat, c.lon, c.lat) as d_m
+    from places as pl
+    inner join place_site as ps using (place_id)
+    cross join grid as g
+    cross join (values (-1), (0), (1)) as ox (dx)
+    cross join (values (-1), (0), (1)) as oy (dy)
+    inner join cells as c
+        on c.cx = floor(pl.lon / g.cell_lon)::bigint + ox.dx
+        and c.cy = floor(pl.lat / g.cell_lat)::bigint + oy.dy
+),
+
+other_points as (
+    -- a site's own accounts and registrations do not make it less remote
+    select n.*
+    from near_points as n
+    anti join members as m
+        on m.site_id = n.site_id and m.member_kind = n.kind and m.member_key = n.key
+),
+
+place_remote as (
+    -- metres to the nearest other account or registration, capped at remote_full_m
+    select pl.place_id, least(coalesce(min(o.d_m), $remote_full_m), $remote_full_m) as nearest_other_m
+    from places as pl
+    left join other_points as o using (place_id)
+    group by pl.place_id
+),
+
+visits as (
+    select
+        ps.site_id,
+        v.place_id,
+        s.*,
+        coalesce(l.nearest_permit_m <= $licensed_reach_m, false)
+            or coalesce(pl.near_fuel_station, false)
+            or coalesce(f.has_permit, false) as licensed
+    from stays as s
+    inner join place_visits as v using (stay_id)
+    inner join place_site as ps using (place_id)
+    inner join places as pl using (place_id)
+    left join place_licence as l using (place_id)
+    left join site_facts as f using (site_id)
+),
+
+site_where as (
+    select
+        v.site_id,
+        min(r.nearest_other_m) as nearest_other_m,
+        not any_value(coalesce(f.has_identity, false)) as standalone,
+        min(r.nearest_other_m) <= $settled_m or any_value(coalesce(f.has_household, false))
+            as settled,
+        count(distinct v.plate) as plates_all
+    from visits as v
+    left join place_remote as r using (place_id)
+    left join site_facts as f using (site_id)
+    group by v.site_id
+),
+
+pairs as (
+    -- one truck's stays at one site: parked overnight for hours is where a driver sleeps
+    select
+        site_id,
+        plate,
+        median(duration_min) >= $park_dwell_min
+            and avg(night::int) >= $park_night_share as parked
+    from visits
+    group by site_id, plate
+),
+
+kept as (
+    -- unlicensed sites only; a driver's overnight parking in a village is not counted
+    select v.*, p.parked
+    from visits as v
+    inner join pairs as p using (site_id, plate)
+    inner join site_where as w using (site_id)
+    where not v.licensed
+      and not (p.parked and w.settled)
+      and w.plates_all <= $public_plates
+),
+
+cargo as (
+    -- waybill cargo of the visiting trucks dated on the visit day or the day before
+    select k.site_id, string_agg(distinct w.cargo, '、' order by w.cargo) as cargo
+    from kept as k
+    inner join waybills as w
+        on w.plate = k.plate
+        and w.ship_date between k.started_at::date - 1 and k.ended_at::date
+    group by k.site_id
+),
+
+plate_rank as (
+    select site_id, plate, count(*) as n
+    from kept
+    group by site_id, plate
+    qualify row_number() over (partition by site_id order by count(*) desc, plate) <= 3
+),
+
+site_stats as (
+    select
+        site_id,
+        count(*) as n_visits,
+        count(*) filter (where night) as n_night,
+        count(distinct started_at::date) as n_days,
+        count(distinct plate) as n_plates,
+        median(duration_min) as dwell_min,
+        count(*) filter (where parked) as n_parked,
+        min(started_at)::date as first_day,
+        max(started_at)::date as last_day
+    from kept
+    group by site_id
+    having count(*) >= $min_visits and count(distinct started_at::date) >= $min_days
+),
+
+parts as (
+    select
+        s.*,
+        w.nearest_other_m,
+        w.standalone,
+        w.plates_all,
+        -- repeat: 0 on one day, 1 at full_days
+        least((s.n_days - 1) / greatest($full_days - 1, 1), 1.0) as f_repeat,
+        s.n_night / s.n_visits as f_night,
+        -- unloading scale: full between unload_min and unload_max minutes, less beyond
+        case
+            when s.dwell_min < $unload_min then s.dwell_min / $unload_min
+            when s.dwell_min <= $unload_max then 1.0
+            else greatest(0.3, 1 - 0.7 * (s.dwell_min - $unload_max) / $unload_max)
+        end as f_dwell,
+        greatest(
+            least(greatest((w.nearest_other_m - $settled_m) / ($remote_full_m - $settled_m), 0), 1),
+            case when w.standalone then $standalone_remote else 0 end) as f_remote,
+        -- one truck is weak, a few regular trucks strongest, many trucks a public place
+        case
+            when s.n_plates = 1 then $one_plate_factor
+            when s.n_plates = 2 then (1 + $one_plate_factor) / 2
+            when s.n_plates <= $full_plates then 1.0
+            else greatest(1 - (s.n_plates - $full_plates) / ($public_plates + 1 - $full_plates), 0)
+        end as f_plates
+    from site_stats as s
+    inner join site_where as w using (site_id)
+),
+
+scored as (
+    select
+        *,
+        f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
+                                   + 0.2 * f_remote)) as score
+    from parts
+)
+
+select
+    s.site_id,
+    'truck_unlicensed_stop' as detector,
+    round(s.score, 3) as score,
+    $as_of - ($window_days - 1) as period_start,
+    $as_of as period_end,
+    '3' as category_hint,
+    '近' || $window_days || '天危化品车辆在此停靠 ' || s.n_visits || ' 次（夜间 ' || s.n_night
+        || ' 次），分布在 ' || s.n_days || ' 天，涉及 ' || s.n_plates || ' 辆车（'
+        || (select string_agg(r.plate, '、' order by r.n desc, r.plate) from plate_rank as r
+            where r.site_id = s.site_id)
+        || case when s.n_plates > 3 then ' 等' else '' end
+        || '），停留时长中位 ' || round(s.dwell_min)::bigint || ' 分钟；'
+        || round($licensed_reach_m)::bigint || '米内无有效危化品许可或加油站'
+        || case
+            when s.standalone and s.nearest_other_m >= $remote_full_m
+                then '；无登记企业或用电户，' || round($remote_full_m)::bigint || '米内无其他住户或企业'
+            when s.standalone then '；无登记企业或用电户'
+            when s.nearest_other_m >= $remote_full_m
+                then '；' || round($remote_full_m)::bigint || '米内无其他住户或企业'
+            when s.nearest_other_m > $settled_m
+                then '；最近的其他住户或企业在 ' || round(s.nearest_other_m)::bigint || ' 米外'
+            else '' end
+        || coalesce('；运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
+    json_object(
+        'visits', s.n_visits, 'night_visits', s.n_night, 'days', s.n_days,
+        'plates', s.n_plates, 'plates_all', s.plates_all,
+        'top_plates', (select list(r.plate order by r.n desc, r.plate) from plate_rank as r
+                       where r.site_id = s.site_id),
+        'dwell_min_median', round(s.dwell_min, 1), 'parked_visits', s.n_parked,
+        'nearest_other_m', round(s.nearest_other_m), 'standalone', s.standalone,
+        'first_day', s.first_day, 'last_day', s.last_day, 'cargo', c.cargo,
+        'f_repeat', round(s.f_repeat, 3), 'f_night', round(s.f_night, 3),
+        'f_dwell', round(s.f_dwell, 3), 'f_remote', round(s.f_remote, 3),
+        'f_plates', round(s.f_plates, 3)
+    )::varchar as facts
+from scored as s
+left join cargo as c using (site_id)
+where s.score >= $min_score
+order by s.score desc, s.site_id

@@ -1,0 +1,308 @@
+-- waybill_mismatch: truck stays at unloading scale that no e-waybill of that truck explains.
+-- Window: stays starting in days (as_of - window_days, as_of].
+with
+
+stays as (
+    select stay_id, plate, started_at, ended_at, duration_min, lon, lat, night
+    from truck_stays
+    where started_at >= $as_of - ($window_days - 1) and started_at < $as_of + 1
+),
+
+place_visits as (
+    select stay_id, place_id from truck_place_visits
+),
+
+places as (
+    -- near_fuel_station: sites.places' hook for a fuel-station source besides the permits
+    select place_id, lon, lat, near_fuel_station from truck_places
+),
+
+members as (
+    select site_id, member_kind, member_key, member_name, member_address from site_members
+),
+
+permits as (
+    -- an expired permit is no permit
+    select permit_no, holder_name, address, lon, lat
+    from permits
+    where valid_until >= $as_of
+),
+
+registry as (
+    select name, address, lon, lat from registry
+),
+
+accounts as (
+    select account_name, address, lon, lat from power_accounts
+),
+
+waybills as (
+    select
+        waybill_no, plate, ship_date, shipper, consignee, load_address, unload_address, cargo,
+        load_lon, load_lat, unload_lon, unload_lat
+    from waybills
+    where ship_date >= $as_of - ($window_days + $waybill_days_before)
+),
+
+-- the county's named points: a waybill party or address without coordinates is placed here
+parties as (
+    select name, address, lon, lat from registry where lon is not null
+    union all
+    select holder_name, address, lon, lat from permits where lon is not null
+    union all
+    select account_name, address, lon, lat from accounts where lon is not null
+),
+
+party_by_name as (
+    select name, avg(lon) as lon, avg(lat) as lat from parties where name is not null group by name
+),
+
+party_by_address as (
+    select regexp_replace(address, '\s', '', 'g') as addr, avg(lon) as lon, avg(lat) as lat
+    from parties where address is not null
+    group by 1
+),
+
+place_site as (
+    select member_key as place_id, site_id from members where member_kind = 'truck_place'
+),
+
+place_licence as (
+    -- a valid permit (or a fuel station) within reach, or among the site's members
+    select place_id from places where near_fuel_station
+    union
+    select pl.place_id
+    from places as pl
+    inner join permits as p
+        on p.lon is not null
+        and distance_m(pl.lon, pl.lat, p.lon, p.lat) <= $licensed_reach_m
+    union
+    select ps.place_id
+    from place_site as ps
+    inner join members as m on m.site_id = ps.site_id and m.member_kind = 'permit'
+    inner join permits as p on p.permit_no = m.member_key
+),
+
+visits as (
+    select ps.site_id, v.place_id, s.*, l.place_id is not null as licensed
+    from stays as s
+    inner join place_visits as v using (stay_id)
+    inner join place_site as ps using (place_id)
+    left join place_licence as l using (place_id)
+),
+
+pairs as (
+    -- one truck's stays at one site: parked overnight for hours is where a driver sleeps
+    select site_id, plate,
+           median(duration_min) >= $park_dwell_min and avg(night::int) >= $park_night_share as parked
+    from visits
+    group by site_id, plate
+),
+
+site_plates as (
+    select site_id, count(distinct plate) as plates_all from visits group by site_id
+),
+
+candidates as (
+    -- unloading-scale stays at unlicensed sites, not a driver's parking, not a public place
+    select v.*
+    from visits as v
+    inner join pairs as p using (site_id, plate)
+    inner join site_plates as sp using (site_id)
+    where not v.licensed
+      and not p.parked
+      and sp.plates_all <= $public_plates
+      and v.duration_min between $min_dwell_min and $max_dwell_min
+),
+
+ends as (
+    -- both ends of each waybill, placed by coordinates, else by the party's or address's point
+    select
+        w.waybill_no, w.plate, w.ship_date, w.cargo, e.side, e.party, e.addr,
+        coalesce(e.lon, n.lon, a.lon) as lon,
+        coalesce(e.lat, n.lat, a.lat) as lat
+    from waybills as w
+    cross join lateral (
+        select 'load' as side, w.shipper as party, w.load_address as addr,
+               w.load_lon as lon, w.load_lat as lat
+        union all
+        select 'unload', w.consignee, w.unload_address, w.unload_lon, w.unload_lat
+    ) as e
+    left join party_by_name as n on n.name = e.party
+    left join party_by_address as a on a.addr = regexp_replace(e.addr, '\s', '', 'g')
+),
+
+stay_ends as (
+    -- the truck's waybills dated on the stay's days (or the day before: a night delivery)
+    select
+        c.stay_id,
+        e.*,
+        distance_m(c.lon, c.lat, e.lon, e.lat) as d_m,
+        exists (
+            select 1 from members as m
+            where m.site_id = c.site_id
+              and (m.member_name = e.party
+                   or regexp_replace(m.member_address, '\s', '', 'g')
+                      = regexp_replace(e.addr, '\s', '', 'g'))
+        ) as names_site
+    from candidates as c
+    inner join ends as e
+        on e.plate = c.plate
+        and e.ship_date between c.started_at::date - $waybill_days_before and c.ended_at::date
+),
+
+stay_verdict as (
+    select
+        stay_id,
+        count(*) as n_ends,
+        bool_or(names_site or d_m < $match_m) as matched,
+        -- the declared consignee: the nearest located unload end, else any
+        arg_min(party, coalesce(d_m, 1e12)) filter (where side = 'unload') as consignee,
+        arg_min(addr, coalesce(d_m, 1e12)) filter (where side = 'unload') as unload_addr,
+        min(d_m) filter (where side = 'unload') as unload_m,
+        list(distinct cargo) filter (where side = 'unload') as cargo
+    from stay_ends
+    group by stay_id
+),
+
+mismatches as (
+    select
+        c.site_id, c.stay_id, c.plate, c.started_at, c.duration_min, c.night,
+        v.consignee, v.unload_addr, v.unload_m, v.cargo,
+        case
+            when v.stay_id is null then 'no_waybill'
+            when v.unload_m is not null then 'elsewhere'
+            else 'unlocated'
+        end as kind
+    from candidates as c
+    left join stay_verdict as v using (stay_id)
+    where not coalesce(v.matched, false)
+),
+
+weighted as (
+    select
+        *,
+        case kind when 'elsewhere' then 1.0 when 'no_waybill' then $no_waybill_weight
+                  else $unlocated_weight end as weight
+    from mismatches
+),
+
+site_candidates as (
+    select site_id, count(*) as n_candidates from candidates group by site_id
+),
+
+top_consignee as (
+    -- the consignee most often declared by located, distant waybills
+    select site_id, consignee, median(unload_m) as unload_m, count(*) as n
+    from weighted
+    where kind = 'elsewhere'
+    group by site_id, consignee
+    qualify row_number() over (partition by site_id order by count(*) desc, consignee) = 1
+),
+
+top_unlocated as (
+    select site_id, unload_addr, count(*) as n
+    from weighted
+    where kind = 'unlocated'
+    group by site_id, unload_addr
+    qualify row_number() over (partition by site_id order by count(*) desc, unload_addr) = 1
+),
+
+plate_rank as (
+    select site_id, plate, count(*) as n
+    from weighted
+    group by site_id, plate
+    qualify row_number() over (partition by site_id order by count(*) desc, plate) <= 3
+),
+
+site_stats as (
+    select
+        w.site_id,
+        count(*) as n_stays,
+        count(*) filter (where night) as n_night,
+        count(distinct started_at::date) as n_days,
+        count(distinct plate) as n_plates,
+        count(*) filter (where kind = 'elsewhere') as n_elsewhere,
+        count(*) filter (where kind = 'no_waybill') as n_no_waybill,
+        count(*) filter (where kind = 'unlocated') as n_unlocated,
+        avg(weight) as weight,
+        median(duration_min) as dwell_min,
+        nullif(array_to_string(list_sort(list_distinct(flatten(list(cargo)))), '、'), '') as cargo,
+        min(started_at)::date as first_day,
+        max(started_at)::date as last_day
+    from weighted as w
+    group by w.site_id
+),
+
+scored as (
+    select
+        s.*,
+        c.n_candidates,
+        p.plates_all,
+        least((s.n_days - 1) / greatest($full_days - 1, 1), 1.0) as f_repeat,
+        -- one stay at night is half the evidence of two
+        s.n_night / greatest(s.n_stays, 2) as f_night,
+        s.n_stays / c.n_candidates as f_share,
+        -- a second and third truck confirm the pattern
+        least((s.n_plates - 1) / 2, 1.0) as f_plates,
+        -- many trucks of every kind: a public place on the trucks' route
+        case when p.plates_all <= $full_plates then 1.0
+             else greatest(1 - (p.plates_all - $full_plates) / ($public_plates + 1 - $full_plates), 0)
+        end as f_public
+    from site_stats as s
+    inner join site_candidates as c using (site_id)
+    inner join site_plates as p using (site_id)
+),
+
+final as (
+    select
+        *,
+        weight * (0.5 + 0.5 * f_share) * f_public
+            * (0.2 + 0.8 * (0.5 * f_repeat + 0.2 * f_plates + 0.3 * f_night)) as score
+    from scored
+)
+
+select
+    f.site_id,
+    'waybill_mismatch' as detector,
+    round(f.score, 3) as score,
+    $as_of - ($window_days - 1) as period_start,
+    $as_of as period_end,
+    null as category_hint,
+    '近' || $window_days || '天危化品车辆在此停留 ' || f.n_stays || ' 次与运单不符（夜间 '
+        || f.n_night || ' 次，' || f.n_days || ' 天，' || f.n_plates || ' 辆车：'
+        || (select string_agg(r.plate, '、' order by r.n desc, r.plate) from plate_rank as r
+            where r.site_id = f.site_id)
+        || case when f.n_plates > 3 then ' 等' else '' end
+        || '，停留时长中位 ' || round(f.dwell_min)::bigint || ' 分钟）'
+        || case when f.n_elsewhere > 0
+            then '；' || f.n_elsewhere || ' 次运单收货人为「' || coalesce(t.consignee, '未填')
+                 || '」等，申报卸货点距此 ' || format('{:.1f}', t.unload_m / 1000) || ' 公里'
+            else '' end
+        || case when f.n_unlocated > 0
+            then '；' || f.n_unlocated || ' 次运单卸货地为「' || coalesce(u.unload_addr, '未填')
+                 || '」等，不在此处' else '' end
+        || case when f.n_no_waybill > 0
+            then '；' || f.n_no_waybill || ' 次当日无运单' else '' end
+        || coalesce('；运单货物：' || f.cargo, '') as reason,
+    json_object(
+        'mismatched_stays', f.n_stays, 'candidate_stays', f.n_candidates,
+        'night_stays', f.n_night, 'days', f.n_days, 'plates', f.n_plates,
+        'plates_all', f.plates_all,
+        'top_plates', (select list(r.plate order by r.n desc, r.plate) from plate_rank as r
+                       where r.site_id = f.site_id),
+        'declared_elsewhere', f.n_elsewhere, 'no_waybill', f.n_no_waybill,
+        'unlocated', f.n_unlocated, 'top_consignee', t.consignee,
+        'consignee_m', round(t.unload_m), 'top_unload_address', u.unload_addr,
+        'dwell_min_median', round(f.dwell_min, 1), 'cargo', f.cargo,
+        'first_day', f.first_day, 'last_day', f.last_day,
+        'f_repeat', round(f.f_repeat, 3), 'f_night', round(f.f_night, 3),
+        'f_share', round(f.f_share, 3), 'f_plates', round(f.f_plates, 3),
+        'f_public', round(f.f_public, 3),
+        'weight', round(f.weight, 3)
+    )::varchar as facts
+from final as f
+left join top_consignee as t using (site_id)
+left join top_unlocated as u using (site_id)
+where f.score >= $min_score
+order by f.score desc, f.site_id

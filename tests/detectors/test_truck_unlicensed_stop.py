@@ -1,0 +1,124 @@
+"""truck_unlicensed_stop on hand-made stays: homes, fuel stations, depots and a night yard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from detectors import truck_unlicensed_stop as det
+from detectors.base import EVIDENCE
+from tests.detectors.truck_frames import AS_OF, TruckCounty
+
+
+def _run(county: TruckCounty) -> dict[str, dict]:
+    table = det.detect(county.finish(), AS_OF)
+    assert table.schema.equals(EVIDENCE)
+    return {r["site_id"]: r for r in table.to_pylist()}
+
+
+def test_driver_home_in_village_is_not_flagged():
+    """One truck parked ten hours every night beside a household account: a driver's home.
+
+    A second village house 150 m off makes the place settled; the truck is seen six nights.
+    """
+    c = TruckCounty()
+    home = c.place("home", 0, 0)
+    c.account("0001", 20, 0)
+    c.account("0002", 150, 0)
+    c.nightly(["晋MA0001"], [16, 17, 19, 21, 23, 25], home, minutes=600, hour=20)
+    assert _run(c) == {}
+
+
+def test_workshop_next_to_driver_home_still_counts_other_trucks():
+    """Two entities whose series touch: driver A sleeps at the place each night while trucks
+    B and C make hour-long night deliveries there between 23:00 and 01:00 on four nights.
+
+    A's parked stays are dropped; B's and C's visits make the finding, with A's stays as facts.
+    """
+    c = TruckCounty()
+    p = c.place("mix", 0, 0)
+    c.account("0001", 30, 0)
+    c.nightly(["晋MA0001"], [16, 17, 18, 19, 20, 21], p, minutes=600, hour=20)
+    c.nightly(["晋MB0002", "晋MC0003"], [16, 18, 20, 22], p, minutes=60, hour=23)
+    out = _run(c)
+    facts = json.loads(out["S-mix"]["facts"])
+    assert facts["visits"] == 4 and facts["plates"] == 2 and facts["night_visits"] == 4
+    assert "晋MA0001" not in facts["top_plates"]
+
+
+def test_fuel_station_and_licensed_site_are_not_flagged_but_expired_permit_is():
+    """Three places each visited by three trucks on five nights for an hour:
+    50 m from a valid fuel permit (a fuel station), 100 m from a valid production permit,
+    and 80 m from a production permit that expired in 2025 (an expired permit is no permit).
+    """
+    c = TruckCounty()
+    for i, (pid, east) in enumerate((("fuel", 0), ("plant", 5000), ("expired", 10000))):
+        c.place(pid, east, 0)
+        c.nightly([f"晋MA000{i}", f"晋MB000{i}", f"晋MC000{i}"], [16, 18, 20, 22, 24], pid)
+    c.permit("F1", 50, 0, "经营许可(带储存)", "汽油、柴油")
+    c.permit("A1", 5100, 0, "安全生产许可", "盐酸")
+    c.permit("X1", 10080, 0, "安全生产许可", "盐酸", valid_until=dt.date(2025, 6, 30))
+    out = _run(c)
+    assert set(out) == {"S-expired"}
+    assert out["S-expired"]["category_hint"] == "3"
+
+
+def test_depot_with_many_plates_is_a_public_place():
+    """Fifteen different trucks, each once, 40 minutes by day on 14 days: a depot or
+    restaurant, not a workshop's few regular suppliers."""
+    c = TruckCounty()
+    p = c.place("depot", 0, 0)
+    for i in range(15):
+        c.stay(f"晋MD{i:04d}", f"2026-11-{10 + i % 14:02d} 12:00", 40, p)
+    assert _run(c) == {}
+
+
+def test_remote_night_yard_scores_high_and_explains():
+    """A standalone place 2 km from anyone, three trucks on five nights for an hour each:
+    the blatant pattern. The reason names counts, nights, plates, dwell and the cargo."""
+    c = TruckCounty()
+    p = c.place("yard", 0, 0)
+    c.account("0001", 2000, 0)
+    c.nightly(["晋MA0001", "晋MB0002", "晋MC0003"], [16, 18, 20, 22, 24], p)
+    c.waybill("W1", "晋MA0001", 16, "二氯甲烷", "夏县某贸易有限公司")
+    row = _run(c)["S-yard"]
+    assert row["score"] >= 0.9
+    assert row["reason"].startswith("近28天危化品车辆在此停靠 5 次（夜间 5 次），分布在 5 天，涉及 3 辆车")
+    assert "停留时长中位 60 分钟" in row["reason"] and "二氯甲烷" in row["reason"]
+    assert "1000米内无其他住户或企业" in row["reason"]
+    assert row["period_start"] == dt.date(2026, 11, 3) and row["period_end"] == AS_OF
+
+
+def test_one_stop_and_old_stays_are_not_findings():
+    """A single one-hour stop, and a pattern older than the window (October): nothing."""
+    c = TruckCounty()
+    c.place("once", 0, 0)
+    c.stay("晋MA0001", "2026-11-20 23:00", 60, "once")
+    c.place("old", 3000, 0)
+    for day in (1, 3, 5, 7):
+        c.stay("晋MB0002", f"2026-10-{day:02d} 23:00", 60, "old")
+    assert _run(c) == {}
+
+
+def test_more_regular_trucks_and_nights_rank_higher():
+    """Same remote spot pattern, scaled: one truck by day twice < two trucks at night thrice
+    < three trucks on five nights."""
+    c = TruckCounty()
+    c.place("a", 0, 0)
+    c.place("b", 5000, 0)
+    c.place("c", 10000, 0)
+    c.nightly(["晋MA0001"], [16, 20], "a", hour=10)
+    c.nightly(["晋MB0002", "晋MC0003"], [16, 18, 20], "b")
+    c.nightly(["晋MD0004", "晋ME0005", "晋MF0006"], [16, 18, 20, 22, 24], "c")
+    out = _run(c)
+    assert out["S-a"]["score"] < out["S-b"]["score"] < out["S-c"]["score"]
+
+
+def test_county_without_gps_gives_no_truck_evidence():
+    """No vehicle tracks were dropped: no truck tables exist, every truck detector is empty."""
+    from detectors import fuel_yard, waybill_mismatch
+    from tests.detectors import frames
+
+    con = frames.connect("waybills", "permits")
+    for module in (det, waybill_mismatch, fuel_yard):
+        assert module.detect(con, AS_OF).num_rows == 0

@@ -1,0 +1,86 @@
+"""waybill_mismatch on hand-made stays and e-waybills: declared consignees here and elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+from detectors import waybill_mismatch as det
+from detectors.base import EVIDENCE
+from tests.detectors.truck_frames import AS_OF, TruckCounty, at
+
+
+def _run(county: TruckCounty) -> dict[str, dict]:
+    table = det.detect(county.finish(), AS_OF)
+    assert table.schema.equals(EVIDENCE)
+    return {r["site_id"]: r for r in table.to_pylist()}
+
+
+def test_workshop_receiving_goods_declared_for_a_consignee_20_km_away():
+    """Two trucks unload an hour at night at a village workshop on four nights; each night's
+    waybill names 夏县远方化工有限公司 with an unload point 20 km north. One delivery is at
+    00:30, so its waybill is dated the day before (a night delivery still counts)."""
+    c = TruckCounty()
+    shop = c.place("shop", 0, 0)
+    far = at(0, 20_000)
+    for i, (plate, day) in enumerate((("晋MA0001", 16), ("晋MB0002", 18), ("晋MA0001", 20))):
+        c.stay(plate, f"2026-11-{day} 23:00", 60, shop)
+        c.waybill(f"W{i}", plate, day, "二氯甲烷", "夏县远方化工有限公司", unload=far)
+    c.stay("晋MB0002", "2026-11-23 00:30", 60, shop)
+    c.waybill("W9", "晋MB0002", 22, "二氯甲烷", "夏县远方化工有限公司", unload=far)
+    row = _run(c)["S-shop"]
+    facts = json.loads(row["facts"])
+    assert facts["declared_elsewhere"] == 4 and facts["no_waybill"] == 0
+    assert "收货人为「夏县远方化工有限公司」" in row["reason"] and "距此 20.0 公里" in row["reason"]
+    assert "二氯甲烷" in row["reason"]
+    assert row["score"] >= 0.8
+
+
+def test_delivery_to_the_declared_consignee_is_no_mismatch():
+    """Same deliveries, but the consignee is the site's registered firm (named in its
+    members) and, on another site, the waybill's unload point lies 200 m off: both explained."""
+    c = TruckCounty()
+    firm = c.place("firm", 0, 0)
+    c.member("S-firm", "registry", "91140828TEST00001X", name="夏县康达建材有限公司")
+    near = c.place("near", 5000, 0)
+    for i, day in enumerate((16, 18, 20, 22)):
+        c.stay("晋MA0001", f"2026-11-{day} 23:00", 60, firm)
+        c.waybill(f"A{i}", "晋MA0001", day, "丙酮", "夏县康达建材有限公司")
+        c.stay("晋MB0002", f"2026-11-{day} 10:00", 60, near)
+        c.waybill(f"B{i}", "晋MB0002", day, "丙酮", "夏县某厂", unload=at(5200, 0))
+    assert _run(c) == {}
+
+
+def test_no_waybill_and_out_of_county_address_weigh_less():
+    """Two sites with the same three night stays by two trucks: at one the trucks have no
+    waybill those days, at the other the waybills unload in 陕西渭南 (no point, no record of
+    the address). Both are findings; a located consignee elsewhere would weigh more."""
+    c = TruckCounty()
+    c.place("none", 0, 0)
+    c.place("away", 5000, 0)
+    c.place("known", 10000, 0)
+    for i, day in enumerate((16, 18, 20)):
+        c.stay(f"晋MA000{i % 2}", f"2026-11-{day} 23:00", 60, "none")
+        c.stay(f"晋MB000{i % 2}", f"2026-11-{day} 23:00", 60, "away")
+        c.waybill(f"B{i}", f"晋MB000{i % 2}", day, "盐酸", "陕西渭南某贸易有限公司",
+                  unload_address="陕西渭南市工业园区")
+        c.stay(f"晋MC000{i % 2}", f"2026-11-{day} 23:00", 60, "known")
+        c.waybill(f"C{i}", f"晋MC000{i % 2}", day, "盐酸", "夏县远方化工有限公司",
+                  unload=at(10000, 20000))
+    out = _run(c)
+    assert "当日无运单" in out["S-none"]["reason"]
+    assert "卸货地为「陕西渭南市工业园区」" in out["S-away"]["reason"]
+    assert out["S-away"]["score"] < out["S-none"]["score"] < out["S-known"]["score"]
+
+
+def test_home_parking_licensed_sites_and_short_halts_are_skipped():
+    """A driver's nightly ten-hour parking, stays at a valid permit holder's gate, and
+    five-minute halts: none is an unloading the waybills should explain."""
+    c = TruckCounty()
+    c.place("home", 0, 0)
+    c.nightly(["晋MA0001"], [16, 17, 18, 19], "home", minutes=600, hour=20)
+    c.place("plant", 5000, 0)
+    c.permit("A1", 5050, 0, "安全生产许可", "盐酸")
+    c.nightly(["晋MB0002", "晋MC0003"], [16, 18, 20], "plant")
+    c.place("halt", 10000, 0)
+    c.nightly(["晋MD0004", "晋ME0005"], [16, 18, 20], "halt", minutes=5)
+    assert _run(c) == {}
