@@ -62,6 +62,20 @@ def test_creeping_within_radius_is_a_stay(con):
     assert s["n_points"] == 15
 
 
+def test_crawl_into_a_yard_starts_the_stay_at_the_last_anchor(con):
+    """Crawls 60 m a minute for 4 min, then parks 12 min at 240 m; no step reaches 100 m.
+
+    One run; the sliding rule re-anchors at minutes 2 (120 m) and 4 (240 m), as trackintel
+    does, so the stay starts at minute 4, not where the run began.
+    """
+    fixes = [
+        *[("晋MA1234", m, 60.0 * m, 0.0) for m in range(4)],
+        *parked("晋MA1234", range(4, 17), 240.0, 0.0),
+    ]
+    (s,) = stays(con, fixes)
+    assert (s["started_at"], s["ended_at"], s["n_points"]) == (at(4), at(16), 13)
+
+
 def test_gap_reappearing_on_the_spot_is_parked(con):
     """Seen 10:00–10:05, silent three hours, seen again 12 m away 13:05–13:10: parked."""
     fixes = [*parked("晋MA1234", range(6)), *parked("晋MA1234", range(185, 191), 12.0, 0.0)]
