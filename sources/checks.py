@@ -135,6 +135,9 @@ class CastPlan:
             lo, hi = CHINA_LON if col.kind == Kind.LON else CHINA_LAT
             checks.append(Check(n, f"{n} not between {lo} and {hi}",
                                 f"{col.label}不在中国范围内（{lo:g}–{hi:g}）", reject))
+        if col.kind in (Kind.DATE, Kind.TIMESTAMP):
+            checks.append(Check(n, f"year({n}) not between 1950 and 2100",
+                                "日期不合理（年份应在 1950–2100 之间）", reject))
         if col.choices:
             listing = ", ".join(_sql_str(c) for c in col.choices)
             checks.append(Check(n, f"{n} not in ({listing})",

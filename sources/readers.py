@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
@@ -83,6 +84,11 @@ def _first_line(path: Path, encoding: str) -> str:
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> RawTable:
+    """CSV (comma or tab; UTF-8, BOM, GBK/GB18030) -> a Parquet stage of text columns + `_row`.
+
+    polars streams the file (quoted line breaks stay inside their record) and numbers the
+    records in file order: record i is row i + 1 in Excel, the header being row 1.
+    """
     encoding = _detect_encoding(path)
     source = path
     if encoding == "gb18030":
@@ -92,16 +98,17 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> RawTa
         raise UnreadableFile("文件为空或首行没有表头")
     delim = "\t" if header_line.count("\t") > header_line.count(",") else ","
     headers = _csv_headers(source, delim)
-    columns = "{" + ", ".join(f"'{_sql_str(h)}': 'VARCHAR'" for h in headers) + "}"
-    # Paths are our own (listed from the inbox), quoted by doubling; table functions take no
-    # bound parameters inside the views built on them.
-    delim_sql = "'\\t'" if delim == "\t" else "','"
-    scan = (f"read_csv('{_sql_path(source)}', header=true, delim={delim_sql}, quote='\"', "
-            f"escape='\"', null_padding=true, auto_detect=false, strict_mode=false, "
-            f"columns={columns})")
-    # DuckDB's CSV scan keeps file order, so row_number() over () is the record index;
-    # +1 for the header line. A malformed file fails as a whole and is quarantined.
-    return RawTable(f"select row_number() over () + 1 as _row, * from {scan}", headers, encoding)
+    staged = workdir / f"{path.stem}.{abs(hash(str(path)))}.raw.parquet"
+    try:
+        pl.scan_csv(source, separator=delim, has_header=True, new_columns=list(headers),
+                    schema_overrides={h: pl.String for h in headers}, infer_schema=False,
+                    quote_char='"', encoding="utf8", row_index_name="_row", row_index_offset=2,
+                    truncate_ragged_lines=True).sink_parquet(staged)
+    except pl.exceptions.PolarsError as e:
+        raise UnreadableFile(f"CSV 文件格式错误：{str(e).splitlines()[0][:200]}") from e
+    cols = ", ".join(quote_ident(h) for h in headers)
+    return RawTable(f"select cast(_row as bigint) as _row, {cols} from read_parquet('{_sql_path(staged)}')",
+                    headers, encoding)
 
 
 def _csv_headers(path: Path, delim: str) -> tuple[str, ...]:

@@ -72,7 +72,9 @@ class Warehouse:
             self.tmp.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(self.path), read_only=read_only)
         con.execute("set memory_limit = $m", {"m": os.environ.get("XHG_MEMORY_LIMIT", "4GB")})
-        con.execute("set preserve_insertion_order = true")
+        # nothing here depends on scan order (rows carry their own numbers); unordered writes
+        # stream in bounded memory
+        con.execute("set preserve_insertion_order = false")
         if not read_only:
             con.execute("set temp_directory = $t", {"t": str(self.tmp)})
             _create_schema(con)
