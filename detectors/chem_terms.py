@@ -1,0 +1,359 @@
+"""Chemical vocabulary for free text: hazardous-chemical names, 化工 words, trade exclusions.
+
+Sources: `data/ref/hazchem_names.csv` (GB/T 42594-2023 table A.1, 584 hazardous media with
+aliases, CAS and UN numbers; kept are entries in 危险化学品目录(2015版) or with a UN number),
+a short hand-picked supplement of catalogue chemicals that table lacks (盐酸, 双氧水, 汽油 …),
+and the 化工 word lists below (from the campaign notices and GB/T 4754 division 26 names).
+
+`analyse_scope(text)` reads a 经营范围 clause by clause (split at ；。，： and line breaks):
+a clause is *production* when it has a production verb (生产/制造/加工/合成/提炼/分装/回收 …),
+*trade* when it only sells (销售/批发/零售/经营 …), *service* when it only serves (技术开发/
+咨询/检测 …). Negated parentheticals (（不含危险化学品）, （不带储存设施）) are cut out and
+mark the clause. Chemical names preceded by 聚 are polymers (聚乙烯 is not 乙烯), acids
+followed by a cation are salts (硫酸钾 is fertiliser, not 硫酸); a few ordinary compounds
+(除甲醛, 丁酸梭菌, 乙醇汽油 …) are removed before matching.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+REF_DIR = Path(__file__).resolve().parent.parent / "data" / "ref"
+HAZCHEM_CSV = REF_DIR / "hazchem_names.csv"
+INDUSTRY_26_CSV = REF_DIR / "industry_codes_26.csv"
+
+# Catalogue chemicals common in county data but absent from table A.1: canonical → aliases.
+SUPPLEMENT: dict[str, tuple[str, ...]] = {
+    "盐酸": ("氢氯酸", "工业盐酸"),
+    "过氧化氢溶液": ("过氧化氢", "双氧水"),
+    "次氯酸钠溶液": ("次氯酸钠",),
+    "氢氧化钠": ("烧碱", "火碱", "片碱"),
+    "氢氧化钾": (),
+    "氨溶液": ("氨水",),
+    "甲醛": (),
+    "汽油": ("乙醇汽油",),
+    "柴油": (),
+    "石脑油": (),
+    "溶剂油": (),
+    "煤焦油": (),
+    "液化石油气": ("液化气",),
+    "硝酸铵": (),
+    "高锰酸钾": (),
+    "氯酸钠": (),
+    "过氧乙酸": (),
+    "碳化钙": ("电石",),
+    "二甲苯": ("混合二甲苯",),
+    "松香水": (),
+    "天那水": ("香蕉水",),
+    "硫磺": ("硫黄",),
+    "黄磷": ("白磷",),
+}
+# Names that are ordinary words or too risky as substrings of ordinary words.
+DROP_TERMS = frozenset({
+    "沼气", "樟脑", "水银", "马拉松", "尼古丁", "烟碱", "光气", "酒精", "甘醇", "华果",
+    "大灭松", "苦杏仁油", "棕榈醇", "假枯烯", "双茂", "伞花烃", "腐肉碱", "电石气",
+    "发动机燃料抗爆混合物", "牙托水", "有机玻璃单体", "石炭酸",
+})
+# Ordinary compounds containing a chemical name: removed from the text before matching.
+ORDINARY_PHRASES = ("除甲醛", "甲醛检测", "甲醛治理", "甲醛清除", "丁酸梭菌", "樟脑丸",
+                    "醋酸纤维", "乙醇消毒", "酒精消毒")
+FUEL = ("汽油", "柴油", "成品油", "燃料油", "加油站", "加油", "液化石油气", "液化气", "燃气")
+AGRI = ("化肥", "农药", "肥料", "复合肥", "种子", "农膜", "农资")
+
+# 化工 words: weight of the word as evidence of chemical production when a clause produces it.
+CHEM_WORDS: dict[str, float] = {
+    "危险化学品": 0.8, "危化品": 0.8, "化工原料": 0.75, "化工产品": 0.7, "精细化工": 0.8,
+    "化学原料": 0.75, "化学制品": 0.7, "化学产品": 0.6, "化学品": 0.7, "化学试剂": 0.7, "化工": 0.7,
+    "医药中间体": 0.85, "农药中间体": 0.85, "染料中间体": 0.85, "中间体": 0.75,
+    "有机溶剂": 0.8, "溶剂": 0.7, "合成": 0.5, "提炼": 0.7, "提纯": 0.6, "裂解": 0.7,
+    "炼油": 0.8, "废油": 0.7, "废机油": 0.75, "废矿物油": 0.75, "生物柴油": 0.7,
+    "醇基燃料": 0.75, "甲醇燃料": 0.75, "氯化石蜡": 0.75, "增塑剂": 0.65, "农药": 0.8,
+    "涂料": 0.65, "油漆": 0.7, "油墨": 0.65, "染料": 0.7, "树脂": 0.6, "胶粘剂": 0.6,
+    "粘合剂": 0.6, "黏合剂": 0.6, "稀释剂": 0.75, "固化剂": 0.6, "催化剂": 0.6,
+    "助剂": 0.4, "添加剂": 0.3, "清洗剂": 0.35, "除锈剂": 0.4, "脱模剂": 0.4,
+    "防冻液": 0.4, "玻璃水": 0.4, "颜料": 0.45, "洗涤剂": 0.3, "消毒剂": 0.35,
+    "消毒液": 0.35, "水处理剂": 0.4, "絮凝剂": 0.4, "阻燃剂": 0.45, "发泡剂": 0.45,
+    "日用化学": 0.25, "化肥": 0.25, "复合肥": 0.25, "化学": 0.3,
+}
+PRODUCTION_VERBS = ("生产", "制造", "加工", "合成", "提炼", "提纯", "精制", "炼制", "研制",
+                    "复配", "分装", "灌装", "调配", "调和", "回收", "再生", "裂解", "炼油",
+                    "蒸馏", "提取", "制备", "制作", "冶炼")
+TRADE_VERBS = ("销售", "批发", "零售", "经营", "购销", "贸易", "进出口", "代理", "供应",
+               "配送", "经销", "代购", "仓储", "储存", "运输")
+SERVICE_WORDS = ("技术开发", "技术咨询", "技术服务", "技术转让", "技术推广", "技术交流",
+                 "技术研发", "研发", "咨询", "检测", "监测", "检验", "设计", "培训", "软件",
+                 "信息技术", "施工", "安装", "维修", "服务")
+# Activities that need power without chemistry: a scope with any of them is not office-only.
+PHYSICAL_WORDS = PRODUCTION_VERBS + ("种植", "养殖", "栽培", "育苗", "繁育", "饲养", "屠宰",
+                                     "冷藏", "冷链", "冷库", "餐饮", "住宿", "洗浴", "施工",
+                                     "烘干", "数据中心", "数据处理", "充电", "供水", "供热",
+                                     "发电", "印刷", "洗涤服务", "仓储")
+NEGATION = re.compile(r"[（(][^（）()]*(?:不含|除|不得|不涉及|不带|不包括|无储存|禁止)[^（）()]*[）)]"
+                      r"|不含危险化学品|不含许可类[^，,；;。]*|不带储存设施|不带储存")
+SPLIT = re.compile(r"[；;。，,：:\n\r]+")
+SALT_NEXT = frozenset("钾钠铵钙镁锌铜铁铝钡锰银锂亚")
+_LOCANT = re.compile(r"^(?:[0-9A-Za-zα-ωΑ-Ω,，'’()\s]+-)+")
+_ANNOT = re.compile(r"\[[^\]]*\]|［[^］]*］")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    canonical: str
+    kind: str  # 'hazchem' or 'word'
+    weight: float
+
+
+@dataclass
+class ScopeFacts:
+    """What a 经营范围 says about chemistry (see module docstring)."""
+
+    prod_hazchem: list[str] = field(default_factory=list)
+    prod_words: list[str] = field(default_factory=list)
+    prod_weight: float = 0.0
+    negated: bool = False
+    trade_terms: list[str] = field(default_factory=list)
+    fuel_trade: bool = False
+    agri_trade: bool = False
+    has_production: bool = False
+    physical: bool = False
+    service_only: bool = False
+
+    def score(self) -> float:
+        """Scope evidence of chemical production, 0–1 (a negated clause halves it)."""
+        s = self.prod_weight
+        if self.prod_hazchem:
+            s = max(s, min(0.95, 0.88 + 0.03 * (len(self.prod_hazchem) - 1)))
+        return s * (0.5 if self.negated and not self.prod_hazchem else 1.0)
+
+
+def _clean_name(name: str) -> str:
+    return _ANNOT.sub("", name).replace(" ", "").strip()
+
+
+def _variants(name: str) -> set[str]:
+    """A name, without its isomer note, and without its locant prefix (1,2-二氯乙烷 → 二氯乙烷)."""
+    base = _clean_name(name)
+    out = {base, re.sub(r"[（(](?:顺|反|对|间|邻)[）)]$", "", base)}
+    out |= {_LOCANT.sub("", v) for v in list(out)}
+    return out
+
+
+def _usable(term: str) -> bool:
+    if len(term) < 2 or term in DROP_TERMS:
+        return False
+    if re.fullmatch(r"[\x00-\x7f]+", term):  # 4049, TNT, MTBE: numbers and codes, not words
+        return False
+    return bool(re.search(r"[\u4e00-\u9fff]", term))
+
+
+@functools.cache
+def hazchem_terms() -> tuple[Term, ...]:
+    """Hazardous-chemical names and aliases, each mapped to one canonical name.
+
+    Names and aliases as written come first; a variant without isomer note or locant maps to
+    its entry only when no other entry gives the same variant (二氯乙烷 stands for itself:
+    1,1- and 1,2- both shorten to it).
+    """
+    exact: dict[str, str] = {}
+    loose: dict[str, set[str]] = {}
+    with HAZCHEM_CSV.open(encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        for r in rows:
+            if r["in_catalogue_2015"] != "1" and not r["un"]:
+                continue
+            canonical = _clean_name(r["name"])
+            for n in [r["name"], *(a for a in re.split(r"[;；,，:]", r["aliases"]) if a)]:
+                exact.setdefault(_clean_name(n), canonical)
+                for v in _variants(n):
+                    loose.setdefault(v, set()).add(canonical)
+    terms = {t: Term(t, c, "hazchem", 0.9) for t, c in exact.items() if _usable(t)}
+    for v, canonicals in loose.items():
+        if v not in terms and _usable(v):
+            canonical = canonicals.pop() if len(canonicals) == 1 else v
+            terms[v] = Term(v, canonical, "hazchem", 0.9)
+    for canonical, aliases in SUPPLEMENT.items():
+        for v in (canonical, *aliases):
+            terms[v] = Term(v, canonical, "hazchem", 0.9)
+    return tuple(sorted(terms.values(), key=lambda t: t.term))
+
+
+@functools.cache
+def all_terms() -> dict[str, Term]:
+    out = {t.term: t for t in hazchem_terms()}
+    for w, weight in CHEM_WORDS.items():
+        out.setdefault(w, Term(w, w, "word", weight))
+    return out
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One regex matching the longest of `words` at each position (a trie, so it stays fast)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
+@functools.cache
+def _matcher() -> re.Pattern[str]:
+    return re.compile(_trie_regex(all_terms()))
+
+
+def find_terms(text: str) -> list[Term]:
+    """Chemical terms in `text`, longest first at each position, polymers and salts dropped."""
+    if not text:
+        return []
+    for p in ORDINARY_PHRASES:
+        text = text.replace(p, "　" * len(p))
+    terms = all_terms()
+    found = []
+    for m in _matcher().finditer(text):
+        word = m.group(0)
+        if "聚" in text[max(0, m.start() - 3):m.start()]:
+            continue  # 聚乙烯, 聚氯乙烯, 聚四氟乙烯: a polymer, not the monomer
+        if word.endswith("酸") and text[m.end():m.end() + 1] in SALT_NEXT:
+            continue  # 硫酸钾, 硫酸亚铁: a salt, not the acid
+        found.append(terms[word])
+    return found
+
+
+def chemicals_in(text: str | None) -> list[str]:
+    """Canonical hazardous-chemical names in a short text (a cargo name, a permit scope)."""
+    return sorted({t.canonical for t in find_terms(text or "") if t.kind == "hazchem"})
+
+
+def _has(text: str, words: Iterable[str]) -> bool:
+    return any(w in text for w in words)
+
+
+def analyse_scope(text: str | None) -> ScopeFacts:
+    """Read a 经营范围 clause by clause (see module docstring)."""
+    facts = ScopeFacts()
+    if not text:
+        return facts
+    service = False
+    for raw in SPLIT.split(text):
+        negated = bool(NEGATION.search(raw))
+        clause = NEGATION.sub("", raw).strip()
+        if not clause:
+            continue
+        produces = _has(clause, PRODUCTION_VERBS)
+        trades = _has(clause, TRADE_VERBS)
+        service |= _has(clause, SERVICE_WORDS) and not produces
+        facts.has_production |= produces
+        facts.physical |= _has(clause, PHYSICAL_WORDS)
+        terms = find_terms(clause)
+        if produces and terms:
+            for t in terms:
+                (facts.prod_hazchem if t.kind == "hazchem" else facts.prod_words).append(
+                    t.canonical)
+                facts.prod_weight = max(facts.prod_weight, t.weight)
+            facts.negated |= negated
+        elif terms:
+            facts.trade_terms.extend(t.canonical for t in terms)
+        if trades and not produces:
+            facts.fuel_trade |= _has(clause, FUEL)
+            facts.agri_trade |= _has(clause, AGRI)
+    facts.prod_hazchem = sorted(set(facts.prod_hazchem))
+    facts.prod_words = sorted(set(facts.prod_words))
+    facts.trade_terms = sorted(set(facts.trade_terms))
+    facts.service_only = service and not facts.physical
+    return facts
+
+
+SCOPE_SCHEMA = pa.schema([
+    ("uscc", pa.string()), ("scope_score", pa.float64()),
+    ("prod_hazchem", pa.list_(pa.string())), ("prod_words", pa.list_(pa.string())),
+    ("negated", pa.bool_()), ("trade_terms", pa.list_(pa.string())),
+    ("fuel_trade", pa.bool_()), ("agri_trade", pa.bool_()), ("service_only", pa.bool_()),
+])
+
+
+def scope_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """One row per registration: what its 经营范围 says (each distinct text read once)."""
+    rows = con.execute("select uscc, scope from registry where uscc is not null").fetchall()
+    cache: dict[str, ScopeFacts] = {}
+    cols: dict[str, list] = {n: [] for n in SCOPE_SCHEMA.names}
+    for uscc, scope in rows:
+        f = cache.get(scope or "")
+        if f is None:
+            f = cache[scope or ""] = analyse_scope(scope)
+        for name, value in (("uscc", uscc), ("scope_score", f.score()),
+                            ("prod_hazchem", f.prod_hazchem), ("prod_words", f.prod_words),
+                            ("negated", f.negated), ("trade_terms", f.trade_terms),
+                            ("fuel_trade", f.fuel_trade), ("agri_trade", f.agri_trade),
+                            ("service_only", f.service_only)):
+            cols[name].append(value)
+    return pa.table(cols, schema=SCOPE_SCHEMA)
+
+
+def alias_table() -> pa.Table:
+    """term → canonical key of every hazardous-chemical name (溶液 dropped from the key)."""
+    terms = hazchem_terms()
+    return pa.table({"term": [t.term for t in terms],
+                     "chem_key": [chem_key(t.canonical) for t in terms]})
+
+
+def chem_key(canonical: str) -> str:
+    """A comparison key: 过氧化氢溶液 and 过氧化氢 are the same product on a permit."""
+    return canonical.removesuffix("溶液")
+
+
+@functools.cache
+def industry_26() -> dict[str, str]:
+    """GB/T 4754-2017 codes of division 26 → names."""
+    with INDUSTRY_26_CSV.open(encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {r["code"]: r["name"] for r in rows}
+
+
+# Division 26 classes that are rarely hazardous production: weight of the code as evidence.
+CODE_WEIGHTS = {"262": 0.25, "2625": 0.1, "268": 0.25, "2682": 0.1, "2683": 0.1, "2667": 0.2}
+CODE_DEFAULT = 0.5
+
+
+def code_table() -> pa.Table:
+    """Division 26 codes with their weight as evidence of chemical production."""
+    codes = industry_26()
+    weights = []
+    for code in codes:
+        w = CODE_DEFAULT
+        for prefix in sorted(CODE_WEIGHTS, key=len):
+            if code.startswith(prefix):
+                w = CODE_WEIGHTS[prefix]
+        weights.append(w)
+    return pa.table({"code": list(codes), "code_name": list(codes.values()),
+                     "code_weight": weights})
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """Make Arrow tables visible to SQL under the given names for the duration of a block."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)

@@ -1,0 +1,56 @@
+"""chemical_unlicensed: chemical production at a site with no valid hazardous-chemical permit.
+
+Flags: a registration at a site whose trade code is in GB/T 4754 division 26 (化学原料和化学
+制品制造业) or whose 经营范围 names hazardous chemicals or 化工 words in a production clause
+(生产/制造/加工/合成/提炼/分装/回收 …), when no permit of the site (by membership, holder
+uscc or holder name) is valid on `as_of`. An expired permit is no permit. A site holding only
+a trading or use permit while its scope produces named hazardous chemicals is flagged weaker
+(category hint '1'). A firm selling 汽油/柴油 without a valid permit is flagged weakly with
+hint '6'. Licensed fuel retail, 化肥/农药 retail and other trade clauses are not production.
+
+Evidence: matched chemical names and words, the trade code and its name, the permit situation
+(none, expired on a date, or only a trading permit), the registration status.
+Score: 1 − (1 − scope)·(1 − code·½ if the scope also speaks, else code), times a status factor
+(吊销/注销 `inactive_factor`, 停业 `suspended_factor`) and `no_power_factor` when no power account
+belongs to the site. Scope: a hazardous chemical in a production clause 0.88–0.95, a 化工 word
+its own weight (chem_terms.CHEM_WORDS), halved when the clause says 不含危险化学品; code weights
+in chem_terms.CODE_WEIGHTS (fertiliser, daily chemicals low).
+Category hint: '1' for an existing chemical firm (a trading permit only, or a lapsed permit),
+'6' for fuel trade, '3' for 个体工商户 (USCC 92…) or workshop-like names, else '2'.
+
+Known false positives: producers of non-hazardous chemicals (water-based coatings, water
+treatment agents, fertiliser blending) that need no permit; permits filed under another name
+and uscc than the registration and not joined by sites; scopes that list 生产 for goods they
+only sell; a licensed plant whose permit renewal has not reached the permits table yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors import chem_terms
+from detectors.base import run_sql, sql_params
+
+NAME = "chemical_unlicensed"
+SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    min_score: float = 0.3  # emit a site only from this score on
+    inactive_factor: float = 0.5  # registration 吊销/注销: the firm is gone, the site may not be
+    suspended_factor: float = 0.8  # registration 停业/歇业
+    no_power_factor: float = 0.85  # no power account at the site: perhaps a paper firm
+    trading_permit_factor: float = 0.6  # only a trading/use permit while producing hazchem
+    fuel_score: float = 0.35  # 汽油/柴油 trade without a valid permit (category 6)
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    with chem_terms.registered(con, chemical_unlicensed_scope=chem_terms.scope_table(con),
+                               chemical_unlicensed_codes=chem_terms.code_table()):
+        return run_sql(con, SQL, sql_params(params, as_of))

@@ -1,0 +1,93 @@
+"""beyond_permit on hand-made permits, waybills and readings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from detectors import beyond_permit as det
+from detectors.base import EVIDENCE
+from tests.detectors.chem_demo import connect as demo_connect
+from tests.detectors.chem_demo import decoy_sites, demo_county, planted_site, scores
+from tests.detectors.chem_frames import by_site, site
+from tests.detectors.frames import AS_OF, account, connect, daily, insert
+
+LATER = AS_OF.replace(year=2028)
+
+
+def wb(no: str, consignee: str, cargo: str, days_ago: int = 3, lon=None, lat=None) -> dict:
+    return dict(waybill_no=no, plate="晋MA0001", consignee=consignee, unload_address="x",
+                cargo=cargo, ship_date=AS_OF - dt.timedelta(days=days_ago),
+                unload_lon=lon, unload_lat=lat)
+
+
+def frame():
+    """Six licensed sites (B1–B6) and one unlicensed (B7).
+
+    B1 receives 二氯甲烷, outside its permit (硫酸、过氧化氢溶液), four times; B2 receives 双氧水
+    — an alias of its permitted 过氧化氢溶液 — and 醋酸 (= 乙酸, permitted); B3 a fuel retailer
+    receiving 柴油; B4 a 不带储存 trader with 甲醇 unloaded at its point (no name match: the
+    consignee is spelt differently, the point is 50 m away); B5 doubles its power (two accounts
+    whose series touch: A5a grows, A5b is flat); B6's permit expired yesterday and 二氯甲烷
+    still arrives (a lapsed permit); B8's permit lapsed with nothing arriving and no meter;
+    B7 unlicensed (not this detector's); B2's history has gaps (None days).
+    """
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily", "waybills")
+    permits = [("P1", "甲化工", "安全生产许可", "硫酸、过氧化氢溶液", LATER),
+               ("P2", "乙化工", "安全生产许可", "过氧化氢溶液、乙酸", LATER),
+               ("P3", "丙加油站", "经营许可(带储存)", "汽油、柴油", LATER),
+               ("P4", "丁化工贸易", "经营许可(不带储存)", "甲醇、乙醇", LATER),
+               ("P5", "戊化工", "安全生产许可", "盐酸", LATER),
+               ("P6", "己化工", "安全生产许可", "盐酸", AS_OF - dt.timedelta(days=1)),
+               ("P8", "辛化工", "安全生产许可", "盐酸", AS_OF - dt.timedelta(days=30))]
+    insert(con, "permits", [dict(permit_no=p, holder_name=h, permit_type=t, scope=s,
+                                 valid_until=v) for p, h, t, s, v in permits])
+    insert(con, "waybills", [wb(f"W1{i}", "甲化工", "二氯甲烷", i) for i in range(4)]
+           + [wb("W20", "乙化工", "双氧水"), wb("W21", "乙化工", "醋酸"),
+              wb("W30", "丙加油站", "柴油"),
+              wb("W40", "丁化工贸易公司", "甲醇", lon=111.0005, lat=35.0),
+              wb("W60", "己化工", "二氯甲烷"), wb("W70", "庚作坊", "二氯甲烷"),
+              wb("W19", "甲化工", "二氯甲烷", days_ago=200)])  # outside the window
+    insert(con, "power_accounts", [account(a) for a in ("A1", "A2", "A5a", "A5b")])
+    flat = [1000.0] * 120
+    insert(con, "power_readings_daily",
+           daily("A1", flat) + daily("A2", [1000.0, None] * 60 + [None])
+           + daily("A5a", [1000.0] * 106 + [2600.0] * 14) + daily("A5b", [500.0] * 120))
+    site(con, "B1", ("permit", "P1"), ("power_account", "A1"))
+    site(con, "B2", ("permit", "P2"), ("power_account", "A2"))
+    site(con, "B3", ("permit", "P3"))
+    site(con, "B4", ("permit", "P4"), lon=111.0, lat=35.0)
+    site(con, "B5", ("permit", "P5"), ("power_account", "A5a"), ("power_account", "A5b"))
+    site(con, "B6", ("permit", "P6"))
+    site(con, "B7", ("registry", "91140828MA00000007"))
+    site(con, "B8", ("permit", "P8"))
+    return con
+
+
+def test_planted_and_decoys():
+    rows = by_site(det.detect(frame(), AS_OF))
+    assert set(rows) == {"B1", "B4", "B5", "B6"}
+    assert "已于 2026-11-29 过期" in rows["B6"]["reason"] and "二氯甲烷" in rows["B6"]["reason"]
+    assert rows["B6"]["score"] > 0.4
+    assert rows["B1"]["score"] > 0.65 and "二氯甲烷 4 车次" in rows["B1"]["reason"]
+    assert rows["B1"]["category_hint"] == "1"
+    assert rows["B4"]["facts"]["trading_only"] and "不带储存" in rows["B4"]["reason"]
+    growth = rows["B5"]["facts"]["growth"]
+    assert abs(growth - (2600 + 500) / 1500) < 0.01  # site sums its accounts
+    assert 0.2 < rows["B5"]["score"] < rows["B1"]["score"]
+
+
+def test_contract_and_empty():
+    table = det.detect(frame(), AS_OF, det.Params(min_score=1.0))
+    assert table.schema == EVIDENCE and table.num_rows == 0
+
+
+def test_demo_floor_p001_above_licensed_decoys():
+    """Demo county: the licensed plant producing 二氯甲烷 beyond its permit outranks the other
+    park plants, fuel retailers and licensed traders."""
+    demo = demo_county()
+    con = demo_connect(demo)
+    s = scores(det.detect(con, demo.as_of))
+    target = planted_site(con, demo, 1)
+    decoys = decoy_sites(con, demo, "park_24h_plant", "fuel_retailer", "chem_trader_licensed")
+    assert s.get(target, 0) > 0.8
+    assert s[target] > max((s.get(d, 0) for d in decoys), default=0)
