@@ -48,7 +48,7 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
     t0 = time.time()
     if not (root / "truth.json").exists():
         generate(root, scale=scale, seed=seed, progress=lambda _: None)
-        ingest_flow(str(root / "inbox"), str(root / "warehouse.duckdb"), str(root / "out"))
+        ingest_flow(str(root / "inbox"), str(root / "warehouse.duckdb"), str(root / "out"), "none")
     t1 = time.time()
     result = screen_flow(str(root / "warehouse.duckdb"), None, str(root / "out"))
     t2 = time.time()

@@ -27,13 +27,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for name in unknown_folders(inbox):
         print(f"【注意】目录 {name}/ 不是约定的数据目录，其中的文件未处理", file=sys.stderr)
 
-    def emit(report) -> None:
-        if args.json:
-            print(json.dumps(report.as_dict(), ensure_ascii=False), flush=True)
-        else:
-            print(report.line_zh(), flush=True)
-
-    reports = ingest_flow(str(inbox), str(_warehouse(args)), args.out, emit=emit)
+    reports = ingest_flow(str(inbox), str(_warehouse(args)), args.out,
+                          report_format="json" if args.json else "text")
     if not args.json:
         _summary(reports)
     return 0

@@ -20,8 +20,7 @@ def run_demo(workdir: Path, seed: int = 7, out_dir: str = "reports/out") -> int:
     summary = generate(workdir, scale="small", seed=seed, progress=lambda m: print("   " + m))
     warehouse = workdir / "warehouse.duckdb"
     print("② 入库")
-    reports = ingest_flow(str(workdir / "inbox"), str(warehouse), out_dir,
-                          emit=lambda r: print("   " + r.line_zh()))
+    reports = ingest_flow(str(workdir / "inbox"), str(warehouse), out_dir)
     print(f"   {len(reports)} 个文件，入库 {sum(r['loaded'] for r in reports):,} 行，"
           f"拒收 {sum(r['rejected'] for r in reports):,} 行（故意放入的错误行与重复定位点）")
     print("③ 排查")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable
+import json
 from pathlib import Path
 
 from prefect import flow, task
@@ -44,10 +44,21 @@ def load_file(wh: Warehouse, con, path: Path, inbox: Path) -> FileReport:
     return ingest_file(wh, con, path, inbox)
 
 
+def emit(report: FileReport, report_format: str) -> None:
+    """One line per file as it is done: Chinese text for people, JSON for scripts."""
+    if report_format == "json":
+        print(json.dumps(report.as_dict(), ensure_ascii=False), flush=True)
+    elif report_format == "text":
+        print(report.line_zh(), flush=True)
+
+
 @flow(name="xhg-ingest", log_prints=False)
 def ingest_flow(inbox: str, warehouse: str, out_dir: str = "reports/out",
-                emit: Callable[[FileReport], None] | None = None) -> list[dict]:
-    """Load every new file of the inbox; write a rejects list for the clerks; return reports."""
+                report_format: str = "text") -> list[dict]:
+    """Load every new file of the inbox; write a rejects list for the clerks; return reports.
+
+    report_format: "text" (a Chinese line per file), "json" (one object per file) or "none".
+    """
     inbox_path, wh = Path(inbox), Warehouse(Path(warehouse))
     wh.clean_tmp()
     con = wh.connect()
@@ -62,8 +73,7 @@ def ingest_flow(inbox: str, warehouse: str, out_dir: str = "reports/out",
         for path in files:
             report = load_file(wh, con, path, inbox_path)
             reports.append(report)
-            if emit:
-                emit(report)
+            emit(report, report_format)
         prune_lake(con, wh)
         rejects_csv = _write_rejects(con, first_id, Path(out_dir))
     finally:

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from prefect.testing.utilities import prefect_test_harness
-
 from pipelines.cli import main
-
-
-@pytest.fixture(scope="session")
-def prefect_harness():
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
 
 
 def test_ingest_cli_json_then_rerun(prefect_harness, tmp_path, capsys):

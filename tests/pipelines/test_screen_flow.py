@@ -1,0 +1,51 @@
+"""The weekly screening flow on a generated county: two weeks in a row, and the files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from python_calamine import CalamineWorkbook
+
+from pipelines.screen import screen_flow
+from reports.lead_list import LEAD_COLUMNS, OUTCOME_COLUMNS
+
+
+def test_two_weeks_keep_numbers_and_statuses(prefect_harness, demo_county, tmp_path):
+    truth, wh = demo_county
+    first = screen_flow(str(wh.path), dt.date(2026, 11, 23), str(tmp_path))
+    second = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
+    assert (first["week"], second["week"]) == ("2026-W48", "2026-W49")
+    assert first["leads"] > 0 and second["leads"] > 0
+    con = wh.connect(read_only=True)
+    rows = con.execute("""
+        select a.lead_no, a.site_id = b.site_id, a.status, b.status, b.weeks_running, b.first_seen
+        from leads a join leads b using (lead_no)
+        where a.week = '2026-W48' and b.week = '2026-W49'""").fetchall()
+    new_numbers = con.execute("""select count(*) from leads where week = '2026-W49' and lead_no not in
+        (select lead_no from leads where week = '2026-W48')""").fetchone()[0]
+    statuses_2 = dict(con.execute("select lead_no, status from leads where week = '2026-W49'").fetchall())
+    con.close()
+    assert rows, "no lead listed in both weeks"
+    for lead_no, same_site, s1, s2, weeks, first_seen in rows:
+        assert same_site, lead_no
+        assert s1 in ("新增", "复燃") and s2 in ("持续", "复燃")
+        assert weeks == 2 and first_seen == dt.date(2026, 11, 23)
+    assert sum(1 for s in statuses_2.values() if s == "新增") == new_numbers
+
+
+def test_lead_list_files_follow_the_contract(prefect_harness, demo_county, tmp_path):
+    _, wh = demo_county
+    result = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
+    book = CalamineWorkbook.from_path(result["xlsx"])
+    assert book.sheet_names[0] == "线索清单" and book.sheet_names[-1] == "说明"
+    rows = book.get_sheet_by_name("线索清单").to_python()
+    assert tuple(rows[0]) == LEAD_COLUMNS + OUTCOME_COLUMNS
+    assert [r[1] for r in rows[1:]] == list(range(1, len(rows)))  # 排名 1..n
+    townships = {r[7] or "乡镇不明" for r in rows[1:]}
+    assert townships <= set(book.sheet_names)
+    with open(result["csv"], encoding="utf-8") as f:
+        assert f.read(1) == "\ufeff"  # BOM, so Excel reads UTF-8
+    with open(result["csv"], encoding="utf-8-sig", newline="") as f:
+        csv_rows = list(csv.reader(f))
+    assert len(csv_rows) == len(rows) and csv_rows[0] == rows[0]
