@@ -9,15 +9,16 @@ Tankers are plates whose waybills over `tanker_lookback_days` carry cargo matchi
 a mixed carrier. Flags a site (via its `truck_place` members) where tankers made stays of
 `min_dwell_min`–`max_dwell_min` minutes in the last `window_days`, at least `min_visits`
 stays on `min_days` days, with no valid fuel-trading permit (经营许可 naming 汽油/柴油) within
-`licensed_reach_m` nor among the site's members; a truck's overnight parking there (median ≥
-`park_dwell_min`, mostly night: a tanker driver at home) and public places (> `public_plates`
-trucks in the window) are left out.
+`licensed_reach_m` nor among the site's members (one within `licence_doubt_m` may be the
+same station geocoded off: × `licence_doubt_factor`, named in the reason); a truck's
+overnight parking there (median ≥ `park_dwell_min`, mostly night: a tanker driver at home)
+and public places (> `public_plates` trucks in the window) are left out.
 
 Score = (0.3 + 0.7 × (0.4 repeat + 0.25 tankers + 0.15 dwell + 0.2 fuel evidence))
 × (0.5 + 0.5 × fuel share) × public taper (1 up to `full_plates` trucks of any kind at the
 site, 0 past `public_plates`: a roadside restaurant is visited by many), and
-× `other_permit_factor` when another (non-fuel) valid permit is within reach or on the
-site (a licensed chemical firm visited by a mixed carrier). Repeat is
+× `other_permit_factor` when another (non-fuel) valid permit is within `licence_doubt_m` or
+on the site (a licensed chemical firm visited by a mixed carrier). Repeat is
 0 on one day, 1 at `full_days`; tankers 0.6 / 0.85 / 1 for 1 / 2 / 3+; dwell 1 between
 `unload_min` and `unload_max`; fuel evidence is the share of stays on a day the truck's
 waybill carried fuel, or 1 when a fuel waybill names this site (a member's name, or an
@@ -55,7 +56,9 @@ class Params:
     window_days: int = 28
     tanker_lookback_days: int = 90  # waybills telling which trucks carry fuel
     fuel_pattern: str = "汽油|柴油"  # regex on cargo and on permit type + scope
-    licensed_reach_m: float = 300.0  # a valid fuel permit this close: a fuel station
+    licensed_reach_m: float = 150.0  # a valid fuel permit this close: a fuel station
+    licence_doubt_m: float = 400.0  # a fuel permit this close may be the same station
+    licence_doubt_factor: float = 0.6
     min_visits: int = 2
     min_days: int = 2
     min_dwell_min: float = 15.0  # unloading scale, minutes

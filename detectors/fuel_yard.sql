@@ -59,12 +59,12 @@ place_site as (
 place_licence as (
     select
         pl.place_id,
-        bool_or(p.fuel) as near_fuel,
+        min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) filter (where p.fuel) as fuel_m,
         bool_or(not p.fuel) as near_other
     from places as pl
     inner join permits as p
         on p.lon is not null
-        and distance_m(pl.lon, pl.lat, p.lon, p.lat) <= $licensed_reach_m
+        and distance_m(pl.lon, pl.lat, p.lon, p.lat) <= $licence_doubt_m
     group by pl.place_id
 ),
 
@@ -78,8 +78,10 @@ site_licence as (
 visits as (
     select
         ps.site_id, v.place_id, s.*,
-        coalesce(l.near_fuel, false) or coalesce(sl.has_fuel, false)
+        coalesce(l.fuel_m <= $licensed_reach_m, false) or coalesce(sl.has_fuel, false)
             or coalesce(pl.near_fuel_station, false) as fuel_licensed,
+        -- a fuel permit a little beyond reach may be this very station, geocoded off
+        l.fuel_m as fuel_permit_m,
         coalesce(l.near_other, false) or coalesce(sl.has_other, false) as other_licensed
     from stays as s
     inner join place_visits as v using (stay_id)
@@ -164,6 +166,7 @@ site_stats as (
         avg(fuel_share) as fuel_share,
         count(*) filter (where fuel_that_day) as n_fuel_day,
         bool_or(other_licensed) as other_licensed,
+        min(fuel_permit_m) as fuel_permit_m,
         string_agg(distinct fuel_cargo, '、' order by fuel_cargo) as fuel_cargo,
         min(started_at)::date as first_day,
         max(started_at)::date as last_day
@@ -201,7 +204,8 @@ scored as (
         *,
         (0.3 + 0.7 * (0.4 * f_repeat + 0.25 * f_plates + 0.15 * f_dwell + 0.2 * f_fuel))
             * (0.5 + 0.5 * fuel_share) * f_public
-            * case when other_licensed then $other_permit_factor else 1 end as score
+            * case when other_licensed then $other_permit_factor else 1 end
+            * case when fuel_permit_m is not null then $licence_doubt_factor else 1 end as score
     from parts
 )
 
@@ -226,6 +230,9 @@ select
             then '；' || s.n_consigned || ' 张运油运单收货人为本场所「' || s.consignee || '」'
             else '' end
         || '；这些车辆运单中运油占 ' || format('{:.0f}', 100 * s.fuel_share) || '%'
+        || case when s.fuel_permit_m is not null
+            then '（' || round(s.fuel_permit_m)::bigint || ' 米处有加油站许可，请核实是否同一场所）'
+            else '' end
         || case when s.other_licensed then '；附近有其他危化品许可单位' else '' end
         || case when s.plates_all > $full_plates
             then '；共有 ' || s.plates_all || ' 辆危化品车辆在此停靠，可能为路边饭店或停车场' else '' end
@@ -238,6 +245,7 @@ select
         'dwell_min_median', round(s.dwell_min, 1), 'fuel_share', round(s.fuel_share, 3),
         'fuel_waybill_days', s.n_fuel_day, 'consigned_waybills', s.n_consigned,
         'consignee', s.consignee, 'other_permit_near', s.other_licensed,
+        'fuel_permit_m', round(s.fuel_permit_m),
         'first_day', s.first_day, 'last_day', s.last_day,
         'f_repeat', round(s.f_repeat, 3), 'f_plates', round(s.f_plates, 3),
         'f_dwell', round(s.f_dwell, 3), 'f_fuel', round(s.f_fuel, 3),

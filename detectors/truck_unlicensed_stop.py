@@ -12,7 +12,7 @@ site: visits, night visits, days, distinct plates (the top three named), median 
 metres to the nearest other power account or registration, whether the site has any
 identity at all (a standalone truck place), waybill cargo of the visiting trucks.
 
-Score = plate factor × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 0.2 remote)):
+Score = licence doubt × plate factor × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 0.2 remote)):
 - repeat: 0 on one day, 1 at `full_days` distinct days;
 - night: share of stays meeting clock night (22–6 h);
 - dwell: 1 at unloading scale (`unload_min`–`unload_max` minutes), less for a short halt,
@@ -22,6 +22,9 @@ Score = plate factor × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 
 - plate factor: one truck `one_plate_factor`, two halfway, 3–`full_plates` trucks 1, then
   falling to 0 past `public_plates`; a site seen by more than `public_plates` trucks in the
   window (counting every stay) is a depot, a car park or a roadside restaurant: no row.
+- licence doubt: `licence_doubt_factor` when a valid permit lies beyond `licensed_reach_m`
+  but within `licence_doubt_m` (a big plant's permit point may sit that far from its gate;
+  the reason names the holder so the inspector can check), else 1.
 A blatant case (six nights, six trucks, an hour each, a kilometre from anyone) scores ~0.95.
 
 Drivers' homes: a truck whose stays at a site are mostly at night (`park_night_share`) and
@@ -60,7 +63,9 @@ class Params:
     window_days: int = 28
     min_visits: int = 2  # stays at the site, after parked stays are dropped
     min_days: int = 2  # distinct days: one stop is a halt, not a pattern
-    licensed_reach_m: float = 300.0  # a valid permit (or fuel station) this close covers a place
+    licensed_reach_m: float = 150.0  # a valid permit (or fuel station) this close covers a place
+    licence_doubt_m: float = 400.0  # a permit this close may be the same site, geocoded off
+    licence_doubt_factor: float = 0.6
     settled_m: float = 300.0  # another account or firm this close: a village, not remote
     remote_full_m: float = 1000.0  # nobody within this: fully remote
     standalone_remote: float = 0.5  # remoteness credited to a site with no identity at all

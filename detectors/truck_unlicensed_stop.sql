@@ -23,7 +23,7 @@ members as (
 
 permits as (
     -- an expired permit is no permit
-    select permit_no, lon, lat
+    select permit_no, holder_name, lon, lat
     from permits
     where valid_until >= $as_of
 ),
@@ -56,22 +56,24 @@ place_site as (
 site_facts as (
     -- a valid permit among the site's members licenses it; a household account marks a home
     select
-        s.site_id,
-        bool_or(p.permit_no is not null) as has_permit,
-        bool_or(a.tariff_class = $residential_class) as has_household,
+        m.site_id,
+        bool_or(m.member_kind = 'permit' and m.member_key in (select permit_no from permits))
+            as has_permit,
+        bool_or(m.member_kind = 'power_account' and m.member_key in (
+            select account_no from accounts where tariff_class = $residential_class))
+            as has_household,
         bool_or(m.member_kind in ('registry', 'power_account', 'permit')) as has_identity
-    from place_site as s
-    inner join members as m using (site_id)
-    left join permits as p on m.member_kind = 'permit' and p.permit_no = m.member_key
-    left join accounts as a on m.member_kind = 'power_account' and a.account_no = m.member_key
-    group by s.site_id
+    from members as m
+    where m.site_id in (select site_id from place_site)
+    group by m.site_id
 ),
 
 place_licence as (
     -- a county has hundreds of permits and thousands of places: a cross join is cheap
     select
         pl.place_id,
-        min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_permit_m
+        min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_permit_m,
+        arg_min(p.holder_name, distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_holder
     from places as pl
     cross join permits as p
     where p.lon is not null
@@ -92,26 +94,33 @@ cells as (
     from points as p cross join grid as g
 ),
 
-near_points as (
+probes as (
     -- each place looks into its own and the eight neighbouring cells
-    select ps.place_id, ps.site_id, c.kind, c.key,
-           distance_m(pl.lon, pl.lat, c.lon, c.lat) as d_m
+    select
+        ps.place_id, pl.lon, pl.lat,
+        floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
+        floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
     from places as pl
     inner join place_site as ps using (place_id)
     cross join grid as g
     cross join (values (-1), (0), (1)) as ox (dx)
     cross join (values (-1), (0), (1)) as oy (dy)
-    inner join cells as c
-        on c.cx = floor(pl.lon / g.cell_lon)::bigint + ox.dx
-        and c.cy = floor(pl.lat / g.cell_lat)::bigint + oy.dy
+),
+
+own_points as (
+    -- a site's own accounts and registrations do not make it less remote
+    select ps.place_id, m.member_kind as kind, m.member_key as key
+    from place_site as ps
+    inner join members as m using (site_id)
+    where m.member_kind in ('power_account', 'registry')
 ),
 
 other_points as (
-    -- a site's own accounts and registrations do not make it less remote
-    select n.*
-    from near_points as n
-    anti join members as m
-        on m.site_id = n.site_id and m.member_kind = n.kind and m.member_key = n.key
+    select p.place_id, distance_m(p.lon, p.lat, c.lon, c.lat) as d_m
+    from probes as p
+    inner join cells as c using (cx, cy)
+    left join own_points as o on o.place_id = p.place_id and o.kind = c.kind and o.key = c.key
+    where o.place_id is null
 ),
 
 place_remote as (
@@ -127,6 +136,8 @@ visits as (
         ps.site_id,
         v.place_id,
         s.*,
+        l.nearest_permit_m,
+        l.nearest_holder,
         coalesce(l.nearest_permit_m <= $licensed_reach_m, false)
             or coalesce(pl.near_fuel_station, false)
             or coalesce(f.has_permit, false) as licensed
@@ -200,6 +211,8 @@ site_stats as (
         count(distinct plate) as n_plates,
         median(duration_min) as dwell_min,
         count(*) filter (where parked) as n_parked,
+        min(nearest_permit_m) as nearest_permit_m,
+        arg_min(nearest_holder, nearest_permit_m) as nearest_holder,
         min(started_at)::date as first_day,
         max(started_at)::date as last_day
     from kept
@@ -213,6 +226,9 @@ parts as (
         w.nearest_other_m,
         w.standalone,
         w.plates_all,
+        -- a permit holder a little beyond reach may be this very site, geocoded off
+        case when s.nearest_permit_m <= $licence_doubt_m then $licence_doubt_factor else 1.0 end
+            as f_licence,
         -- repeat: 0 on one day, 1 at full_days
         least((s.n_days - 1) / greatest($full_days - 1, 1), 1.0) as f_repeat,
         s.n_night / s.n_visits as f_night,
@@ -239,7 +255,7 @@ parts as (
 scored as (
     select
         *,
-        f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
+        f_licence * f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
                                    + 0.2 * f_remote)) as score
     from parts
 )
@@ -258,6 +274,9 @@ select
         || case when s.n_plates > 3 then ' 等' else '' end
         || '），停留时长中位 ' || round(s.dwell_min)::bigint || ' 分钟；'
         || round($licensed_reach_m)::bigint || '米内无有效危化品许可或加油站'
+        || case when s.nearest_permit_m <= $licence_doubt_m
+            then '（' || round(s.nearest_permit_m)::bigint || ' 米处有持证单位「' || s.nearest_holder
+                 || '」，请核实是否同一场所）' else '' end
         || case
             when s.standalone and s.nearest_other_m >= $remote_full_m
                 then '；无登记企业或用电户，' || round($remote_full_m)::bigint || '米内无其他住户或企业'
@@ -275,10 +294,11 @@ select
                        where r.site_id = s.site_id),
         'dwell_min_median', round(s.dwell_min, 1), 'parked_visits', s.n_parked,
         'nearest_other_m', round(s.nearest_other_m), 'standalone', s.standalone,
+        'nearest_permit_m', round(s.nearest_permit_m), 'nearest_holder', s.nearest_holder,
         'first_day', s.first_day, 'last_day', s.last_day, 'cargo', c.cargo,
         'f_repeat', round(s.f_repeat, 3), 'f_night', round(s.f_night, 3),
         'f_dwell', round(s.f_dwell, 3), 'f_remote', round(s.f_remote, 3),
-        'f_plates', round(s.f_plates, 3)
+        'f_plates', round(s.f_plates, 3), 'f_licence', round(s.f_licence, 3)
     )::varchar as facts
 from scored as s
 left join cargo as c using (site_id)

@@ -58,7 +58,7 @@ class Params:
     window_days: int = 28
     waybill_days_before: int = 1  # a waybill dated the day before covers a night delivery
     match_m: float = 1000.0  # a waybill end this close to the stay explains it
-    licensed_reach_m: float = 300.0  # a valid permit this close: a licensed place, skipped
+    licensed_reach_m: float = 150.0  # a valid permit this close: a licensed place, skipped
     min_dwell_min: float = 15.0  # unloading scale, minutes
     max_dwell_min: float = 360.0
     park_dwell_min: float = 360.0  # median stay of one truck at one site: parked there

@@ -36,7 +36,7 @@ def test_remote_yard_visited_by_three_tankers_on_five_nights():
     assert row["category_hint"] == "6" and row["score"] >= 0.9
     assert facts["tankers"] == 3 and facts["fuel_share"] == 1.0 and facts["fuel_waybill_days"] == 5
     assert row["reason"].startswith("近28天运油车辆（运单载有柴油）在此停靠 5 次（夜间 5 次）")
-    assert "300米内无有效成品油经营许可（加油站）" in row["reason"]
+    assert "150米内无有效成品油经营许可（加油站）" in row["reason"]
 
 
 def test_licensed_fuel_station_and_non_tankers_are_not_flagged():

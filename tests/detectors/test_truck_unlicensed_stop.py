@@ -47,20 +47,25 @@ def test_workshop_next_to_driver_home_still_counts_other_trucks():
 
 
 def test_fuel_station_and_licensed_site_are_not_flagged_but_expired_permit_is():
-    """Three places each visited by three trucks on five nights for an hour:
+    """Four places each visited by three trucks on five nights for an hour:
     50 m from a valid fuel permit (a fuel station), 100 m from a valid production permit,
-    and 80 m from a production permit that expired in 2025 (an expired permit is no permit).
+    80 m from a production permit that expired in 2025 (an expired permit is no permit), and
+    250 m from a valid permit (beyond reach, but maybe the same plant: flagged lower, named).
     """
     c = TruckCounty()
-    for i, (pid, east) in enumerate((("fuel", 0), ("plant", 5000), ("expired", 10000))):
+    places = (("fuel", 0), ("plant", 5000), ("expired", 10000), ("doubt", 15000))
+    for i, (pid, east) in enumerate(places):
         c.place(pid, east, 0)
         c.nightly([f"晋MA000{i}", f"晋MB000{i}", f"晋MC000{i}"], [16, 18, 20, 22, 24], pid)
     c.permit("F1", 50, 0, "经营许可(带储存)", "汽油、柴油")
     c.permit("A1", 5100, 0, "安全生产许可", "盐酸")
     c.permit("X1", 10080, 0, "安全生产许可", "盐酸", valid_until=dt.date(2025, 6, 30))
+    c.permit("D1", 15250, 0, "安全生产许可", "盐酸")
     out = _run(c)
-    assert set(out) == {"S-expired"}
+    assert set(out) == {"S-expired", "S-doubt"}
     assert out["S-expired"]["category_hint"] == "3"
+    assert "250 米处有持证单位「持证单位D1」" in out["S-doubt"]["reason"]
+    assert out["S-doubt"]["score"] < out["S-expired"]["score"]
 
 
 def test_depot_with_many_plates_is_a_public_place():
