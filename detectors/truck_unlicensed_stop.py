@@ -12,7 +12,8 @@ site: visits, night visits, days, distinct plates (the top three named), median 
 metres to the nearest other power account or registration, whether the site has any
 identity at all (a standalone truck place), waybill cargo of the visiting trucks.
 
-Score = licence doubt × plate factor × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 0.2 remote)):
+Score = parked weight × licence doubt × plate factor
+        × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 0.2 remote)):
 - repeat: 0 on one day, 1 at `full_days` distinct days;
 - night: share of stays meeting clock night (22–6 h);
 - dwell: 1 at unloading scale (`unload_min`–`unload_max` minutes), less for a short halt,
@@ -22,18 +23,20 @@ Score = licence doubt × plate factor × (0.25 + 0.75 × (0.35 repeat + 0.25 nig
 - plate factor: one truck `one_plate_factor`, two halfway, 3–`full_plates` trucks 1, then
   falling to 0 past `public_plates`; a site seen by more than `public_plates` trucks in the
   window (counting every stay) is a depot, a car park or a roadside restaurant: no row.
+- parked weight: 1, less where remote overnight parking is kept (see below);
 - licence doubt: `licence_doubt_factor` when a valid permit lies beyond `licensed_reach_m`
   but within `licence_doubt_m` (a big plant's permit point may sit that far from its gate;
   the reason names the holder so the inspector can check), else 1.
-A blatant case (six nights, six trucks, an hour each, a kilometre from anyone) scores ~0.95.
+A blatant case (five nights, three trucks, an hour each, a kilometre from anyone) scores 1.
 
 Drivers' homes: a truck whose stays at a site are mostly at night (`park_night_share`) and
 long (median ≥ `park_dwell_min`) is parked there. Where the site is settled (another
 account or firm within `settled_m`, or a household account among its members) those stays
 are dropped: one truck sleeping in a village is a driver at home. Other trucks' visits to the
 same site still count, so a workshop next to a driver's house is not hidden. Parked stays in
-a remote spot are kept (they score low: one plate, parking-length dwell) and counted in the
-facts as `parked_visits`.
+a remote spot are kept (a tanker left overnight where nobody lives may be a storage or a
+transfer point) but weigh `remote_parked_weight` of a visit: a small haulier's yard in the
+fields, four trucks every night, scores ~0.3, not ~0.9; the reason says so.
 
 Known false positives: roadside restaurants, repair shops and weighbridges used by a few
 regular trucks; a consignee missing from the permits table (a licensed firm whose permit was
@@ -72,6 +75,7 @@ class Params:
     residential_class: str = "居民生活用电"  # tariff class of a household account
     park_dwell_min: float = 360.0  # median stay of one truck at one site: parked, not working
     park_night_share: float = 0.5  # share of that truck's stays there meeting the night
+    remote_parked_weight: float = 0.3  # a kept (remote) parked stay, as a share of a visit
     full_days: int = 5
     unload_min: float = 20.0  # minutes: shorter is a halt
     unload_max: float = 240.0  # minutes: longer is parking

@@ -255,7 +255,9 @@ parts as (
 scored as (
     select
         *,
-        f_licence * f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
+        -- overnight parking kept at a remote spot counts for remote_parked_weight of a visit
+        (n_visits - n_parked + $remote_parked_weight * n_parked) / n_visits
+        * f_licence * f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
                                    + 0.2 * f_remote)) as score
     from parts
 )
@@ -286,6 +288,8 @@ select
             when s.nearest_other_m > $settled_m
                 then '；最近的其他住户或企业在 ' || round(s.nearest_other_m)::bigint || ' 米外'
             else '' end
+        || case when s.n_parked > 0
+            then '；其中 ' || s.n_parked || ' 次为车辆夜间长时停放（偏僻处停车，权重较低）' else '' end
         || coalesce('；运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
     json_object(
         'visits', s.n_visits, 'night_visits', s.n_night, 'days', s.n_days,

@@ -127,3 +127,20 @@ def test_county_without_gps_gives_no_truck_evidence():
     con = frames.connect("waybills", "permits")
     for module in (det, waybill_mismatch, fuel_yard):
         assert module.detect(con, AS_OF).num_rows == 0
+
+
+def test_remote_haulier_yard_parking_scores_low():
+    """Four trucks parked ten hours every night at a remote yard 2 km from anyone (a small
+    haulier's lot): kept, since nobody lives there, but at parking weight, well below a
+    yard where the same trucks make hour-long night deliveries."""
+    c = TruckCounty()
+    c.place("lot", 0, 0)
+    c.place("yard", 5000, 0)
+    c.account("0001", 2500, 2000)
+    plates = ["晋MA0001", "晋MB0002", "晋MC0003", "晋MD0004"]
+    for i, p in enumerate(plates):
+        c.nightly([p], [16, 17, 18, 19, 20], "lot", minutes=600, hour=19)
+        c.nightly([p], [21 + i, 25 + i % 2], "yard", minutes=60, hour=23)
+    out = _run(c)
+    assert out["S-lot"]["score"] < 0.35 < out["S-yard"]["score"]
+    assert "20 次为车辆夜间长时停放" in out["S-lot"]["reason"]
