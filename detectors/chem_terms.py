@@ -5,13 +5,15 @@ aliases, CAS and UN numbers; kept are entries in 危险化学品目录(2015版) 
 a short hand-picked supplement of catalogue chemicals that table lacks (盐酸, 双氧水, 汽油 …),
 and the 化工 word lists below (from the campaign notices and GB/T 4754 division 26 names).
 
-`analyse_scope(text)` reads a 经营范围 clause by clause (split at ；。，： and line breaks):
-a clause is *production* when it has a production verb (生产/制造/加工/合成/提炼/分装/回收 …),
-*trade* when it only sells (销售/批发/零售/经营 …), *service* when it only serves (技术开发/
-咨询/检测 …). Negated parentheticals (（不含危险化学品）, （不带储存设施）) are cut out and
-mark the clause. Chemical names preceded by 聚 are polymers (聚乙烯 is not 乙烯), acids
+`analyse_scope(text)` reads a 经营范围 clause by clause (split at ；。，： and line breaks)
+and item by item (split at 、; an item without a verb takes the verb of the next item, as in
+A、B、C生产): an item is *production* when it has a production verb (生产/制造/加工/合成/提炼/
+分装/回收 …), *trade* when it only sells (销售/批发/零售/经营 …), *service* when it only
+serves (技术开发/咨询/检测 …); "生产、销售：A、B" gives its verbs to the clause after the
+colon. Negated parentheticals (（不含危险化学品）, （不带储存设施）) are cut out and mark the
+clause. Chemical names preceded by 聚 are polymers (聚乙烯 is not 乙烯), acids
 followed by a cation are salts (硫酸钾 is fertiliser, not 硫酸); a few ordinary compounds
-(除甲醛, 丁酸梭菌, 乙醇汽油 …) are removed before matching.
+(除甲醛, 丁酸梭菌, 柴油发电机 …) are removed before matching.
 """
 
 from __future__ import annotations
@@ -65,8 +67,9 @@ DROP_TERMS = frozenset({
 })
 # Ordinary compounds containing a chemical name: removed from the text before matching.
 ORDINARY_PHRASES = ("除甲醛", "甲醛检测", "甲醛治理", "甲醛清除", "丁酸梭菌", "樟脑丸",
-                    "醋酸纤维", "乙醇消毒", "酒精消毒")
-FUEL = ("汽油", "柴油", "成品油", "燃料油", "加油站", "加油", "液化石油气", "液化气", "燃气")
+                    "醋酸纤维", "乙醇消毒", "酒精消毒", "汽油机", "柴油机", "柴油发电", "汽油发电",
+                    "汽油泵", "柴油泵", "乙烯基地板", "氢气球", "硫磺皂")
+FUEL = ("汽油", "柴油", "成品油", "燃料油", "加油站")
 AGRI = ("化肥", "农药", "肥料", "复合肥", "种子", "农膜", "农资")
 
 # 化工 words: weight of the word as evidence of chemical production when a clause produces it.
@@ -79,10 +82,10 @@ CHEM_WORDS: dict[str, float] = {
     "醇基燃料": 0.75, "甲醇燃料": 0.75, "氯化石蜡": 0.75, "增塑剂": 0.65, "农药": 0.8,
     "涂料": 0.65, "油漆": 0.7, "油墨": 0.65, "染料": 0.7, "树脂": 0.6, "胶粘剂": 0.6,
     "粘合剂": 0.6, "黏合剂": 0.6, "稀释剂": 0.75, "固化剂": 0.6, "催化剂": 0.6,
-    "助剂": 0.4, "添加剂": 0.3, "清洗剂": 0.35, "除锈剂": 0.4, "脱模剂": 0.4,
-    "防冻液": 0.4, "玻璃水": 0.4, "颜料": 0.45, "洗涤剂": 0.3, "消毒剂": 0.35,
+    "助剂": 0.4, "添加剂": 0.2, "清洗剂": 0.35, "除锈剂": 0.4, "脱模剂": 0.4,
+    "防冻液": 0.4, "玻璃水": 0.4, "颜料": 0.45, "洗涤剂": 0.25, "消毒剂": 0.35,
     "消毒液": 0.35, "水处理剂": 0.4, "絮凝剂": 0.4, "阻燃剂": 0.45, "发泡剂": 0.45,
-    "日用化学": 0.25, "化肥": 0.25, "复合肥": 0.25, "化学": 0.3,
+    "日用化学": 0.2, "化肥": 0.2, "复合肥": 0.2, "化学": 0.2, "原料药": 0.6,
 }
 PRODUCTION_VERBS = ("生产", "制造", "加工", "合成", "提炼", "提纯", "精制", "炼制", "研制",
                     "复配", "分装", "灌装", "调配", "调和", "回收", "再生", "裂解", "炼油",
@@ -220,12 +223,18 @@ def _matcher() -> re.Pattern[str]:
     return re.compile(_trie_regex(all_terms()))
 
 
+def blank_ordinary(text: str) -> str:
+    """`text` with ORDINARY_PHRASES blanked out (positions kept)."""
+    for p in ORDINARY_PHRASES:
+        text = text.replace(p, "　" * len(p))
+    return text
+
+
 def find_terms(text: str) -> list[Term]:
     """Chemical terms in `text`, longest first at each position, polymers and salts dropped."""
     if not text:
         return []
-    for p in ORDINARY_PHRASES:
-        text = text.replace(p, "　" * len(p))
+    text = blank_ordinary(text)
     terms = all_terms()
     found = []
     for m in _matcher().finditer(text):
@@ -243,8 +252,69 @@ def chemicals_in(text: str | None) -> list[str]:
     return sorted({t.canonical for t in find_terms(text or "") if t.kind == "hazchem"})
 
 
-def _has(text: str, words: Iterable[str]) -> bool:
-    return any(w in text for w in words)
+def _any(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_PRODUCES, _TRADES, _SERVES = _any(PRODUCTION_VERBS), _any(TRADE_VERBS), _any(SERVICE_WORDS)
+_PHYSICAL, _FUEL, _AGRI = _any(PHYSICAL_WORDS), _any(FUEL), _any(AGRI)
+_VERBS = _any(sorted(set(PRODUCTION_VERBS + TRADE_VERBS), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Clause:
+    produces: bool  # some item of the clause produces something
+    service: bool
+    physical: bool
+    negated: bool
+    prod_terms: tuple[Term, ...]  # terms in producing items
+    other_terms: tuple[Term, ...]
+    fuel_trade: bool
+    agri_trade: bool
+    verbless: bool  # no verb at all: 生产、销售：A、B puts the verb in the clause before
+    verb_only: bool  # nothing but verbs (生产、销售)
+
+
+def _items(clause: str) -> list[tuple[str, bool, bool]]:
+    """(item, produces, has_verb) per 、-item; an item without a verb takes the verb of the
+    next item that has one (A、B、C生产), else of the previous one."""
+    items = [i for i in clause.split("、") if i.strip()]
+    verbs: list[tuple[bool, bool] | None] = [
+        (bool(_PRODUCES.search(i)), True) if _PRODUCES.search(i) or _TRADES.search(i)
+        or _SERVES.search(i) else None for i in items]
+    out = []
+    for k, item in enumerate(items):
+        v = verbs[k] or next((x for x in verbs[k + 1:] if x), None) \
+            or next((x for x in reversed(verbs[:k]) if x), None)
+        out.append((item, v[0] if v else False, v is not None))
+    return out
+
+
+@functools.lru_cache(maxsize=500_000)
+def _read_clause(raw: str) -> _Clause:
+    """One clause; cached because registries repeat the standard clause wordings endlessly."""
+    negated = bool(NEGATION.search(raw))
+    clause = blank_ordinary(NEGATION.sub("", raw)).strip()
+    items = _items(clause)
+    produces = any(p for _, p, _ in items)
+    trades_only = not produces and bool(_TRADES.search(clause))
+    prod_terms: list[Term] = []
+    other_terms: list[Term] = []
+    for item, p, _ in items:
+        (prod_terms if p else other_terms).extend(find_terms(item))
+    rest = _any_verb_rest(clause)
+    return _Clause(produces=produces,
+                   service=not produces and bool(_SERVES.search(clause)),
+                   physical=bool(_PHYSICAL.search(clause)), negated=negated,
+                   prod_terms=tuple(prod_terms), other_terms=tuple(other_terms),
+                   fuel_trade=trades_only and bool(_FUEL.search(clause)),
+                   agri_trade=trades_only and bool(_AGRI.search(clause)),
+                   verbless=not any(v for _, _, v in items), verb_only=bool(clause) and not rest)
+
+
+def _any_verb_rest(clause: str) -> str:
+    """What is left of a clause once its verbs and separators are removed."""
+    return _VERBS.sub("", clause).replace("、", "").replace("和", "").strip()
 
 
 def analyse_scope(text: str | None) -> ScopeFacts:
@@ -253,31 +323,27 @@ def analyse_scope(text: str | None) -> ScopeFacts:
     if not text:
         return facts
     service = False
+    prod_hazchem, prod_words, trade_terms = set(), set(), set()
+    carried = False  # the previous clause was only verbs, one of them a production verb
     for raw in SPLIT.split(text):
-        negated = bool(NEGATION.search(raw))
-        clause = NEGATION.sub("", raw).strip()
-        if not clause:
+        if not raw.strip():
             continue
-        produces = _has(clause, PRODUCTION_VERBS)
-        trades = _has(clause, TRADE_VERBS)
-        service |= _has(clause, SERVICE_WORDS) and not produces
-        facts.has_production |= produces
-        facts.physical |= _has(clause, PHYSICAL_WORDS)
-        terms = find_terms(clause)
-        if produces and terms:
-            for t in terms:
-                (facts.prod_hazchem if t.kind == "hazchem" else facts.prod_words).append(
-                    t.canonical)
-                facts.prod_weight = max(facts.prod_weight, t.weight)
-            facts.negated |= negated
-        elif terms:
-            facts.trade_terms.extend(t.canonical for t in terms)
-        if trades and not produces:
-            facts.fuel_trade |= _has(clause, FUEL)
-            facts.agri_trade |= _has(clause, AGRI)
-    facts.prod_hazchem = sorted(set(facts.prod_hazchem))
-    facts.prod_words = sorted(set(facts.prod_words))
-    facts.trade_terms = sorted(set(facts.trade_terms))
+        c = _read_clause(raw)
+        service |= c.service
+        facts.has_production |= c.produces
+        facts.physical |= c.physical
+        facts.fuel_trade |= c.fuel_trade
+        facts.agri_trade |= c.agri_trade
+        produced = c.prod_terms + (c.other_terms if c.verbless and carried else ())
+        for t in produced:
+            (prod_hazchem if t.kind == "hazchem" else prod_words).add(t.canonical)
+            facts.prod_weight = max(facts.prod_weight, t.weight)
+        facts.negated |= c.negated and bool(produced)
+        trade_terms.update(t.canonical for t in c.other_terms if t not in produced)
+        carried = c.verb_only and c.produces
+    facts.prod_hazchem = sorted(prod_hazchem)
+    facts.prod_words = sorted(prod_words)
+    facts.trade_terms = sorted(trade_terms)
     facts.service_only = service and not facts.physical
     return facts
 
@@ -329,7 +395,7 @@ def industry_26() -> dict[str, str]:
 
 
 # Division 26 classes that are rarely hazardous production: weight of the code as evidence.
-CODE_WEIGHTS = {"262": 0.25, "2625": 0.1, "268": 0.25, "2682": 0.1, "2683": 0.1, "2667": 0.2}
+CODE_WEIGHTS = {"262": 0.2, "2625": 0.1, "268": 0.25, "2682": 0.1, "2683": 0.1, "2667": 0.2}
 CODE_DEFAULT = 0.5
 
 

@@ -42,7 +42,7 @@ SQL = Path(__file__).with_suffix(".sql")
 
 @dataclass(frozen=True)
 class Params:
-    min_score: float = 0.3  # emit a site only from this score on
+    min_score: float = 0.35  # emit a site only from this score on
     inactive_factor: float = 0.5  # registration 吊销/注销: the firm is gone, the site may not be
     suspended_factor: float = 0.8  # registration 停业/歇业
     no_power_factor: float = 0.85  # no power account at the site: perhaps a paper firm

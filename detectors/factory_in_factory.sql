@@ -69,12 +69,15 @@ host_sites as (
     group by site_id
 ),
 
+-- clock night 22:00–06:00, read only for accounts of sites that have a host
 night as (
     select
-        account_no,
-        sum(kwh) filter (where hour(ts) >= 22 or hour(ts) < 6) / nullif(sum(kwh), 0) as night_share
-    from interval_in
-    group by account_no
+        i.account_no,
+        sum(i.kwh) filter (where hour(i.ts) >= 22 or hour(i.ts) < 6) / nullif(sum(i.kwh), 0)
+            as night_share
+    from interval_in as i
+    where i.account_no in (select a.account_no from accounts as a join host_sites as h using (site_id))
+    group by i.account_no
 ),
 
 -- members under a name that is none of the host's (either name containing the other is the same)

@@ -50,6 +50,11 @@ def test_chemicals_in(text, expected):
     ("汽油、柴油零售；润滑油、预包装食品零售", 0, 0, {"fuel_trade": True}),
     ("化肥、农药（不含危险化学品）、种子、农膜零售；农业技术咨询服务", 0, 0, {"agri_trade": True}),
     ("日用化学品、化妆品销售", 0, 0, {}),
+    ("柴油发电机组、汽油机销售、租赁；农机维修", 0, 0, {"fuel_trade": False}),
+    ("复合肥生产、销售；食品添加剂生产", 0.1, 0.25, {}),  # fertiliser blending: weak
+    # items: a verb belongs to its own 、-item, or to the items before it
+    ("塑料制品制造、化工产品销售、五金零售", 0, 0, {"has_production": True}),
+    ("生产、销售：油漆、稀释剂", 0.7, 0.8, {}),
     (REAL_TRADER, 0, 0, {"fuel_trade": True, "agri_trade": True}),
     # manufacturing without chemistry; plastics (polymers) are not monomers
     ("塑料管材、聚乙烯、聚氯乙烯薄膜生产销售", 0, 0, {"service_only": False}),
