@@ -29,6 +29,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from sources.sqlfile import bound
+
 EVIDENCE = pa.schema([
     ("site_id", pa.string()),
     ("detector", pa.string()),
@@ -45,8 +47,7 @@ MEMBER_KINDS = ("registry", "permit", "power_account", "truck_place", "tip", "cl
 def run_sql(con: duckdb.DuckDBPyConnection, sql_file: Path, params: dict[str, Any]) -> pa.Table:
     """Run a detector's .sql (its final select yields EVIDENCE columns) with bound values."""
     sql = sql_file.read_text(encoding="utf-8")
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
-    table = con.execute(sql, used).to_arrow_table()
+    table = con.execute(sql, bound(sql, params)).to_arrow_table()
     return conform(table)
 
 

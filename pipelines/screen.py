@@ -16,8 +16,7 @@ from detectors.base import EVIDENCE, load_overrides, with_overrides
 from reports import lead_rows, write_lead_list
 from scoring import assign_leads, score_sites
 from scoring.leads import iso_week
-from sites import build_places, detect_stays
-from sites.resolve import resolve_sites
+from sites import build_places, detect_stays, resolve_sites
 from sources.warehouse import Warehouse
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from sites._sql import statements
+from sources.sqlfile import run_all
 
 _SQL = Path(__file__).with_name("leads.sql")
 
@@ -38,7 +38,5 @@ def assign_leads(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                  params: LeadParams = LeadParams()) -> int:
     """Create this week's rows in `leads` (replacing a rerun of the same week). Returns #leads."""
     bound = {**asdict(params), "as_of": as_of, "week": iso_week(as_of)}
-    for sql in statements(_SQL).values():
-        used = {k: v for k, v in bound.items() if f"${k}" in sql}
-        con.execute(sql, used)
+    run_all(con, _SQL, bound)
     return con.execute("select count(*) from leads where week = $w", {"w": bound["week"]}).fetchone()[0]

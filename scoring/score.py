@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from sources.sqlfile import run_all
+
 _SQL = Path(__file__).with_name("score.sql")
 
 # detector -> (family, weight, Chinese label). Weights say how much one detector's certainty
@@ -63,8 +65,4 @@ def score_sites(con: duckdb.DuckDBPyConnection, params: ScoreParams = ScoreParam
     con.register("_weights_arrow", weights)
     con.execute("create or replace temp table _weights as select * from _weights_arrow")
     con.unregister("_weights_arrow")
-    values = {k: v for k, v in asdict(params).items() if k != "weights"}
-    for statement in _SQL.read_text(encoding="utf-8").split(";\n"):
-        if statement.strip():
-            used = {k: v for k, v in values.items() if f"${k}" in statement}
-            con.execute(statement, used)
+    run_all(con, _SQL, {k: v for k, v in asdict(params).items() if k != "weights"})

@@ -1,5 +1,6 @@
 -- Evidence -> per-detector parts -> per-site risk. Points are 0-100 scale units.
 
+-- name: parts
 create or replace table score_parts as
 with
 evidence as (
@@ -27,6 +28,7 @@ select s.site_id, s.detector,
 from strongest as s
 left join _weights as w using (detector);
 
+-- name: site_scores
 create or replace table site_scores as
 with
 families as (

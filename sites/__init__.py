@@ -1,10 +1,12 @@
-"""Sites: truck stays and the places they cluster into (later: entity resolution of sources).
+"""Sites: truck stays, the places they cluster into, and entity resolution of all sources.
 
-Public surface: `detect_stays`/`StayParams` (table `truck_stays`) and
-`build_places`/`PlaceParams` (tables `truck_places`, `truck_place_visits`).
+Public surface: `detect_stays`/`StayParams` (table `truck_stays`),
+`build_places`/`PlaceParams` (tables `truck_places`, `truck_place_visits`) and
+`resolve_sites`/`ResolveParams` (tables `sites`, `site_members`, `site_history`).
 """
 
 from sites.places import PlaceParams, build_places
+from sites.resolve import ResolveParams, resolve_sites
 from sites.stays import StayParams, detect_stays
 
-__all__ = ["PlaceParams", "StayParams", "build_places", "detect_stays"]
+__all__ = ["PlaceParams", "ResolveParams", "StayParams", "build_places", "detect_stays", "resolve_sites"]
