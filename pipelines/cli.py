@@ -66,6 +66,27 @@ def print_top(result: dict, top: int) -> None:
     print(f"\n线索清单：{result['xlsx']}\n导入用 CSV：{result['csv']}")
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """A returned lead list: its filled rows become verdicts (outcomes) for the next screening."""
+    from sources.load import ingest_file
+    from sources.warehouse import Warehouse
+
+    path = Path(args.file).resolve()
+    if not path.is_file():
+        print(f"错误：文件 {path} 不存在", file=sys.stderr)
+        return 2
+    wh = Warehouse(_warehouse(args))
+    con = wh.connect()
+    try:
+        report = ingest_file(wh, con, path, path.parent, folder="outcomes")
+    finally:
+        con.close()
+    print(report.line_zh())
+    if report.rejected:
+        print("（未填写核查结论的行不入库，计入拒收；明细见数据仓库 load_rejects 表）")
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from data.generator import generate
 
@@ -98,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--config", help="检测器参数覆盖文件（TOML）")
     g.add_argument("--top", type=int, default=10, help="在屏幕上显示前几条（默认 10）")
     g.set_defaults(func=cmd_screen)
+
+    g = sub.add_parser("feedback", parents=[common], help="读入核查人员填回的线索清单")
+    g.add_argument("file")
+    g.set_defaults(func=cmd_feedback)
 
     g = sub.add_parser("generate", parents=[common], help="生成一个模拟县的数据（含标注答案）")
     g.add_argument("outdir")

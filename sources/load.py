@@ -104,9 +104,14 @@ def known_headers(folder: str) -> set[str]:
             for h in c.headers}
 
 
-def ingest_file(wh: Warehouse, con: duckdb.DuckDBPyConnection, path: Path, inbox: Path) -> FileReport:
-    """Load one file; a refused file is moved to the quarantine folder with a reason file."""
-    folder = path.relative_to(inbox).parts[0]
+def ingest_file(wh: Warehouse, con: duckdb.DuckDBPyConnection, path: Path, inbox: Path,
+                folder: str | None = None) -> FileReport:
+    """Load one file; a refused file is moved to the quarantine folder with a reason file.
+
+    The source folder is the file's first folder under `inbox`, unless given (`xhg feedback`
+    loads a returned lead list from anywhere as `outcomes`).
+    """
+    folder = folder or path.relative_to(inbox).parts[0]
     rel = str(path.relative_to(inbox))
     sha = sha256_of(path)
     stat = path.stat()
