@@ -78,7 +78,7 @@ CHEM_WORDS: dict[str, float] = {
     "化学原料": 0.75, "化学制品": 0.7, "化学产品": 0.6, "化学品": 0.7, "化学试剂": 0.7, "化工": 0.7,
     "医药中间体": 0.85, "农药中间体": 0.85, "染料中间体": 0.85, "中间体": 0.75,
     "有机溶剂": 0.8, "溶剂": 0.7, "合成": 0.5, "提炼": 0.7, "提纯": 0.6, "裂解": 0.7,
-    "炼油": 0.8, "废油": 0.7, "废机油": 0.75, "废矿物油": 0.75, "生物柴油": 0.7,
+    "炼油": 0.8, "废油": 0.7, "废机油": 0.75, "废矿物油": 0.75, "生物柴油": 0.7, "燃料油": 0.7,
     "醇基燃料": 0.75, "甲醇燃料": 0.75, "氯化石蜡": 0.75, "增塑剂": 0.65, "农药": 0.8,
     "涂料": 0.65, "油漆": 0.7, "油墨": 0.65, "染料": 0.7, "树脂": 0.6, "胶粘剂": 0.6,
     "粘合剂": 0.6, "黏合剂": 0.6, "稀释剂": 0.75, "固化剂": 0.6, "催化剂": 0.6,
@@ -87,7 +87,8 @@ CHEM_WORDS: dict[str, float] = {
     "消毒液": 0.35, "水处理剂": 0.4, "絮凝剂": 0.4, "阻燃剂": 0.45, "发泡剂": 0.45,
     "日用化学": 0.2, "化肥": 0.2, "复合肥": 0.2, "化学": 0.2, "原料药": 0.6,
 }
-PRODUCTION_VERBS = ("生产", "制造", "加工", "合成", "提炼", "提纯", "精制", "炼制", "研制",
+# 合成 is not a verb here: 合成材料销售 sells synthetic materials (it stays a 化工 word)
+PRODUCTION_VERBS = ("生产", "制造", "加工", "提炼", "提纯", "精制", "炼制", "研制",
                     "复配", "分装", "灌装", "调配", "调和", "回收", "再生", "裂解", "炼油",
                     "蒸馏", "提取", "制备", "制作", "冶炼")
 TRADE_VERBS = ("销售", "批发", "零售", "经营", "购销", "贸易", "进出口", "代理", "供应",
@@ -122,7 +123,8 @@ class ScopeFacts:
 
     prod_hazchem: list[str] = field(default_factory=list)
     prod_words: list[str] = field(default_factory=list)
-    prod_weight: float = 0.0
+    prod_weight: float = 0.0  # strongest term in a producing clause that is not negated
+    negated_weight: float = 0.0  # strongest term in a producing clause that says 不含危险化学品
     negated: bool = False
     trade_terms: list[str] = field(default_factory=list)
     fuel_trade: bool = False
@@ -132,11 +134,11 @@ class ScopeFacts:
     service_only: bool = False
 
     def score(self) -> float:
-        """Scope evidence of chemical production, 0–1 (a negated clause halves it)."""
-        s = self.prod_weight
+        """Scope evidence of chemical production, 0–1 (a negated clause counts half)."""
+        s = max(self.prod_weight, 0.5 * self.negated_weight)
         if self.prod_hazchem:
             s = max(s, min(0.95, 0.88 + 0.03 * (len(self.prod_hazchem) - 1)))
-        return s * (0.5 if self.negated and not self.prod_hazchem else 1.0)
+        return s
 
 
 def _clean_name(name: str) -> str:
@@ -276,16 +278,23 @@ class _Clause:
 
 
 def _items(clause: str) -> list[tuple[str, bool, bool]]:
-    """(item, produces, has_verb) per 、-item; an item without a verb takes the verb of the
-    next item that has one (A、B、C生产), else of the previous one."""
+    """(item, produces, has_verb) per 、-item. An item without a verb takes the verb of the
+    next item that has one (A、B、C生产), else of the previous one; verb-only items give their
+    verbs to the item before them too (医药中间体的研发、生产、销售)."""
     items = [i for i in clause.split("、") if i.strip()]
-    verbs: list[tuple[bool, bool] | None] = [
-        (bool(_PRODUCES.search(i)), True) if _PRODUCES.search(i) or _TRADES.search(i)
-        or _SERVES.search(i) else None for i in items]
+    own = [(bool(_PRODUCES.search(i)), bool(_PRODUCES.search(i) or _TRADES.search(i)
+                                            or _SERVES.search(i))) for i in items]
+    bare = [v and not _any_verb_rest(i) for i, (_, v) in zip(items, own, strict=True)]
+    for k in range(len(items) - 2, -1, -1):
+        if bare[k + 1] and not bare[k]:
+            following = k + 1
+            while following < len(items) and bare[following]:
+                own[k] = (own[k][0] or own[following][0], True)
+                following += 1
     out = []
     for k, item in enumerate(items):
-        v = verbs[k] or next((x for x in verbs[k + 1:] if x), None) \
-            or next((x for x in reversed(verbs[:k]) if x), None)
+        v = own[k] if own[k][1] else next((x for x in own[k + 1:] if x[1]), None) \
+            or next((x for x in reversed(own[:k]) if x[1]), None)
         out.append((item, v[0] if v else False, v is not None))
     return out
 
@@ -337,7 +346,10 @@ def analyse_scope(text: str | None) -> ScopeFacts:
         produced = c.prod_terms + (c.other_terms if c.verbless and carried else ())
         for t in produced:
             (prod_hazchem if t.kind == "hazchem" else prod_words).add(t.canonical)
-            facts.prod_weight = max(facts.prod_weight, t.weight)
+            if c.negated:
+                facts.negated_weight = max(facts.negated_weight, t.weight)
+            else:
+                facts.prod_weight = max(facts.prod_weight, t.weight)
         facts.negated |= c.negated and bool(produced)
         trade_terms.update(t.canonical for t in c.other_terms if t not in produced)
         carried = c.verb_only and c.produces

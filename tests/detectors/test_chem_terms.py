@@ -55,6 +55,10 @@ def test_chemicals_in(text, expected):
     # items: a verb belongs to its own 、-item, or to the items before it
     ("塑料制品制造、化工产品销售、五金零售", 0, 0, {"has_production": True}),
     ("生产、销售：油漆、稀释剂", 0.7, 0.8, {}),
+    ("医药中间体（不含危险化学品）的研发、生产、销售", 0.4, 0.45, {"negated": True}),
+    ("合成材料销售；新材料技术研发；技术服务", 0, 0, {"service_only": True}),
+    # a licensed plant's 许可项目 is not halved by the negations of its 一般项目
+    ("许可项目：危险化学品生产。一般项目：专用化学产品制造（不含危险化学品）", 0.8, 0.8, {}),
     (REAL_TRADER, 0, 0, {"fuel_trade": True, "agri_trade": True}),
     # manufacturing without chemistry; plastics (polymers) are not monomers
     ("塑料管材、聚乙烯、聚氯乙烯薄膜生产销售", 0, 0, {"service_only": False}),
