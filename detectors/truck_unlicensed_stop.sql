@@ -90,14 +90,20 @@ grid as (
 ),
 
 cells as (
-    select p.*, floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
-    from points as p cross join grid as g
+    -- every point with its grid cell and the site it belongs to
+    select
+        m.site_id, p.lon, p.lat,
+        floor(p.lon / g.cell_lon)::bigint as cx,
+        floor(p.lat / g.cell_lat)::bigint as cy
+    from points as p
+    cross join grid as g
+    left join members as m on m.member_kind = p.kind and m.member_key = p.key
 ),
 
 probes as (
     -- each place looks into its own and the eight neighbouring cells
     select
-        ps.place_id, pl.lon, pl.lat,
+        ps.place_id, ps.site_id, pl.lon, pl.lat,
         floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
         floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
     from places as pl
@@ -107,28 +113,23 @@ probes as (
     cross join (values (-1), (0), (1)) as oy (dy)
 ),
 
-own_points as (
-    -- a site's own accounts and registrations do not make it less remote
-    select ps.place_id, m.member_kind as kind, m.member_key as key
-    from place_site as ps
-    inner join members as m using (site_id)
-    where m.member_kind in ('power_account', 'registry')
-),
-
 other_points as (
+    -- a site's own accounts and registrations do not make it less remote; the box test
+    -- spares the distance of points in the cells' corners
     select p.place_id, distance_m(p.lon, p.lat, c.lon, c.lat) as d_m
     from probes as p
+    cross join grid as g
     inner join cells as c using (cx, cy)
-    left join own_points as o on o.place_id = p.place_id and o.kind = c.kind and o.key = c.key
-    where o.place_id is null
+    where c.site_id is distinct from p.site_id
+      and abs(c.lat - p.lat) <= g.cell_lat and abs(c.lon - p.lon) <= g.cell_lon
 ),
 
 place_remote as (
     -- metres to the nearest other account or registration, capped at remote_full_m
-    select pl.place_id, least(coalesce(min(o.d_m), $remote_full_m), $remote_full_m) as nearest_other_m
+    select pl.place_id, least(coalesce(o.d_m, $remote_full_m), $remote_full_m) as nearest_other_m
     from places as pl
-    left join other_points as o using (place_id)
-    group by pl.place_id
+    left join (select place_id, min(d_m) as d_m from other_points group by place_id) as o
+        using (place_id)
 ),
 
 visits as (

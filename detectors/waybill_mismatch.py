@@ -12,8 +12,9 @@ Flags a site (via its `truck_place` members) with stays in the last `window_days
   mostly night) and not a public place (> `public_plates` trucks in the window), and
 - match none of the truck's waybills dated on the stay's days or `waybill_days_before`
   earlier: an end matches when its point (the waybill's coordinates, else the point of the
-  registration, permit or power account of that name, else of that exact address) lies
-  within `match_m`, or when its party or address is a member of the site.
+  registration, permit or power account of that name, else of that address, compared
+  without blanks and the `region_prefix`) lies within `match_m`, or when its party or address
+  is a member of the site.
 Each unmatched stay is one of: `elsewhere` (the declared unload point is located and far:
 weight 1), `no_waybill` (the truck has no waybill those days: `no_waybill_weight`; an empty
 truck needs none), `unlocated` (the declared unload address is nowhere in the county's
@@ -69,6 +70,8 @@ class Params:
     full_plates: int = 6
     public_plates: int = 12  # more trucks than this at a site: a public place, skipped
     min_score: float = 0.25
+    # 山西省运城市夏县 / 运城市夏县 / 夏县: stripped before addresses are compared
+    region_prefix: str = r"^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}[县区])?"
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:

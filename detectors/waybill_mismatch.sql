@@ -18,7 +18,13 @@ places as (
 ),
 
 members as (
-    select site_id, member_kind, member_key, member_name, member_address from site_members
+    -- addresses are compared without blanks and without the province / city / county prefix
+    select
+        site_id, member_kind, member_key, member_name,
+        nullif(regexp_replace(
+            regexp_replace(member_address, '\s', '', 'g'), $region_prefix, ''), '') as member_addr
+    from site_members
+    where site_id in (select site_id from site_members where member_kind = 'truck_place')
 ),
 
 permits as (
@@ -53,15 +59,7 @@ parties as (
     select account_name, address, lon, lat from accounts where lon is not null
 ),
 
-party_by_name as (
-    select name, avg(lon) as lon, avg(lat) as lat from parties where name is not null group by name
-),
 
-party_by_address as (
-    select regexp_replace(address, '\s', '', 'g') as addr, avg(lon) as lon, avg(lat) as lat
-    from parties where address is not null
-    group by 1
-),
 
 place_site as (
     select member_key as place_id, site_id from members where member_kind = 'truck_place'
@@ -115,12 +113,12 @@ candidates as (
       and v.duration_min between $min_dwell_min and $max_dwell_min
 ),
 
-ends as (
-    -- both ends of each waybill, placed by coordinates, else by the party's or address's point
+waybill_ends as (
+    -- both ends of each waybill, the address compared without blanks and region prefix
     select
-        w.waybill_no, w.plate, w.ship_date, w.cargo, e.side, e.party, e.addr,
-        coalesce(e.lon, n.lon, a.lon) as lon,
-        coalesce(e.lat, n.lat, a.lat) as lat
+        w.waybill_no, w.plate, w.ship_date, w.cargo, e.side, e.party, e.addr, e.lon, e.lat,
+        nullif(regexp_replace(regexp_replace(e.addr, '\s', '', 'g'), $region_prefix, ''), '')
+            as addr_norm
     from waybills as w
     cross join lateral (
         select 'load' as side, w.shipper as party, w.load_address as addr,
@@ -128,8 +126,48 @@ ends as (
         union all
         select 'unload', w.consignee, w.unload_address, w.unload_lon, w.unload_lat
     ) as e
+),
+
+party_by_name as (
+    -- the point of the registration, permit or account named as a waybill's party
+    select name, avg(lon) as lon, avg(lat) as lat
+    from parties
+    where name in (select party from waybill_ends)
+    group by name
+),
+
+parties_by_text as (
+    select
+        replace(replace(address, ' ', ''), '　', '') as addr_nb,
+        right(replace(replace(address, ' ', ''), '　', ''), 4) as tail,  -- a hash key
+        lon, lat
+    from parties
+    where address is not null
+),
+
+party_by_address as (
+    -- the point of a registration, permit or account at a waybill's address: its address
+    -- ends with the waybill's, and what precedes is only province / city / county (no
+    -- regular expression over every record in the county: only over the matching few)
+    select a.addr_norm as addr, avg(p.lon) as lon, avg(p.lat) as lat
+    from (select distinct addr_norm from waybill_ends where addr_norm is not null) as a
+    inner join parties_by_text as p
+        on p.tail = right(a.addr_norm, 4)
+        and ends_with(p.addr_nb, a.addr_norm)
+        and regexp_full_match(left(p.addr_nb, length(p.addr_nb) - length(a.addr_norm)),
+                              $region_prefix)
+    group by a.addr_norm
+),
+
+ends as (
+    -- each end placed by its coordinates, else by the party's or the address's point
+    select
+        e.waybill_no, e.plate, e.ship_date, e.cargo, e.side, e.party, e.addr, e.addr_norm,
+        coalesce(e.lon, n.lon, a.lon) as lon,
+        coalesce(e.lat, n.lat, a.lat) as lat
+    from waybill_ends as e
     left join party_by_name as n on n.name = e.party
-    left join party_by_address as a on a.addr = regexp_replace(e.addr, '\s', '', 'g')
+    left join party_by_address as a on a.addr = e.addr_norm
 ),
 
 stay_ends as (
@@ -142,8 +180,7 @@ stay_ends as (
             select 1 from members as m
             where m.site_id = c.site_id
               and (m.member_name = e.party
-                   or regexp_replace(m.member_address, '\s', '', 'g')
-                      = regexp_replace(e.addr, '\s', '', 'g'))
+                   or m.member_addr = e.addr_norm)
         ) as names_site
     from candidates as c
     inner join ends as e

@@ -37,8 +37,12 @@ def test_workshop_receiving_goods_declared_for_a_consignee_20_km_away():
 
 def test_delivery_to_the_declared_consignee_is_no_mismatch():
     """Same deliveries, but the consignee is the site's registered firm (named in its
-    members) and, on another site, the waybill's unload point lies 200 m off: both explained."""
+    members); on another site the waybill's unload point lies 200 m off; on a third the
+    consignee is a person but the unload address is the site's account address, written with
+    the province prefix and without the blank: all three explained."""
     c = TruckCounty()
+    house = c.place("house", 10000, 0)
+    c.member("S-house", "power_account", "0009", name="李四", address="夏县瑶峰镇 城北村南")
     firm = c.place("firm", 0, 0)
     c.member("S-firm", "registry", "91140828TEST00001X", name="夏县康达建材有限公司")
     near = c.place("near", 5000, 0)
@@ -47,6 +51,9 @@ def test_delivery_to_the_declared_consignee_is_no_mismatch():
         c.waybill(f"A{i}", "晋MA0001", day, "丙酮", "夏县康达建材有限公司")
         c.stay("晋MB0002", f"2026-11-{day} 10:00", 60, near)
         c.waybill(f"B{i}", "晋MB0002", day, "丙酮", "夏县某厂", unload=at(5200, 0))
+        c.stay("晋MC0003", f"2026-11-{day} 21:00", 60, house)
+        c.waybill(f"C{i}", "晋MC0003", day, "丙酮", "李某",
+                  unload_address="山西省运城市夏县瑶峰镇城北村南")
     assert _run(c) == {}
 
 
