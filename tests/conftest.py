@@ -52,6 +52,15 @@ def inbox(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for the session (~12 s), as deps-notes advises."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture(scope="session")
 def demo_county(tmp_path_factory):
     """A small generated county, ingested once per test session: (truth dict, Warehouse)."""
     import json
