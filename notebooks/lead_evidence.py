@@ -42,7 +42,7 @@ def show(warehouse: Path, lead_or_site: str) -> dict:
         from evidence where site_id = $s order by score desc""", {"s": site["site_id"]}).fetchall()
     print("\n证据：")
     for detector, score, hint, reason, facts in evidence:
-        print(f"  [{detector} {score}] {reason}")
+        print(f"  [{detector} {score}{' 类别' + hint if hint else ''}] {reason}")
         print(f"      数字：{json.dumps(json.loads(facts), ensure_ascii=False)[:300]}")
     con.close()
     return {"site": site, "members": members, "evidence": evidence}
