@@ -291,7 +291,7 @@ select
             else '' end
         || case when s.n_parked > 0
             then '；其中 ' || s.n_parked || ' 次为车辆夜间长时停放（偏僻处停车，权重较低）' else '' end
-        || coalesce('；运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
+        || coalesce('；到访车辆当日运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
     json_object(
         'visits', s.n_visits, 'night_visits', s.n_night, 'days', s.n_days,
         'plates', s.n_plates, 'plates_all', s.plates_all,

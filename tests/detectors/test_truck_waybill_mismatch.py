@@ -91,3 +91,20 @@ def test_home_parking_licensed_sites_and_short_halts_are_skipped():
     c.place("halt", 10000, 0)
     c.nightly(["晋MD0004", "晋ME0005"], [16, 18, 20], "halt", minutes=5)
     assert _run(c) == {}
+
+
+def test_two_trucks_at_one_site_same_nights_only_the_undeclared_one_counts():
+    """Two entities whose series touch: trucks A and B stand at the same firm at the same
+    hour on two nights. A's waybills name the firm (explained); B's name a consignee 20 km
+    away (mismatched). The row counts B only, and half the candidate stays mismatch."""
+    c = TruckCounty()
+    firm = c.place("firm", 0, 0)
+    c.member("S-firm", "registry", "91140828TEST00003X", name="夏县鑫达化工有限公司")
+    for i, day in enumerate((17, 24)):
+        c.stay("晋MA0001", f"2026-11-{day} 23:00", 60, firm)
+        c.waybill(f"A{i}", "晋MA0001", day, "盐酸", "夏县鑫达化工有限公司")
+        c.stay("晋MB0002", f"2026-11-{day} 23:00", 60, firm)
+        c.waybill(f"B{i}", "晋MB0002", day, "甲苯", "夏县远方化工有限公司", unload=at(0, 20_000))
+    facts = json.loads(_run(c)["S-firm"]["facts"])
+    assert facts["mismatched_stays"] == 2 and facts["candidate_stays"] == 4
+    assert facts["top_plates"] == ["晋MB0002"] and facts["f_share"] == 0.5
