@@ -11,7 +11,9 @@ within `lapsed_days` while waybill deliveries go on or its load stays above `run
 of its baseline (a plant producing on a lapsed permit).
 
 A waybill belongs to a site when its consignee equals a name of the site (registration,
-permit holder, power account) or its unload point lies within `reach_m` of the site point.
+permit holder, power account), or when its consignee is no entity the warehouse knows and
+its unload point lies within `reach_m` of the site point (a neighbour's deliveries in a
+chemical park are the neighbour's).
 Score: 1 − (1 − growth_weight·g)(1 − cargo_weight·c)(1 − storage_weight·s)(1 − l), with
 c = 1 − per_delivery^n for n off-scope deliveries, s the same for n deliveries to a permit
 without storage, g = ln(ratio/min_growth)/ln(full_growth/min_growth) clipped to 0–1, and
@@ -49,7 +51,7 @@ class Params:
     full_growth: float = 3.0  # recent/baseline that counts fully
     growth_weight: float = 0.7  # growth alone is weaker evidence than off-scope cargo
     waybill_days: int = 60  # waybills looked at
-    reach_m: float = 200.0  # an unload point this close to the site point is the site
+    reach_m: float = 150.0  # an unload point this close counts when the consignee is unknown
     per_delivery: float = 0.6  # each off-scope delivery leaves this share of doubt
     cargo_weight: float = 0.8  # off-scope cargo may be feedstock: not full weight
     storage_weight: float = 0.8  # deliveries to a permit without storage

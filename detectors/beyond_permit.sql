@@ -80,18 +80,31 @@ site_names as (
         on m.member_kind = 'power_account' and m.member_key = a.account_no
 ),
 
+-- every name the warehouse knows: a consignee named so belongs to that entity, not to a neighbour
+known_names as (
+    select name from registry
+    union
+    select holder_name from permits_in
+    union
+    select account_name from power_accounts
+),
+
+-- a waybill belongs to a licensed site by consignee name; or, when its consignee is no known
+-- entity, by its unload point lying within reach (equirectangular metres; fine at this scale)
 deliveries as (
-    select distinct l.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
+    select distinct n.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
     from waybills_in as w
-    join licensed as l on true
-    left join site_names as n on n.site_id = l.site_id and n.name = w.consignee
-    left join site_points as p on p.site_id = l.site_id
-    where n.site_id is not null
-        -- or the unload point lies within reach (equirectangular metres; fine at this scale)
-        or (p.lon is not null and w.unload_lon is not null
-            and abs(w.unload_lat - p.lat) < 0.01 and abs(w.unload_lon - p.lon) < 0.012
-            and 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
-                + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m)
+    join site_names as n on n.name = w.consignee
+    join licensed as l on l.site_id = n.site_id
+    union
+    select distinct p.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
+    from waybills_in as w
+    join site_points as p
+        on abs(w.unload_lat - p.lat) < 0.01 and abs(w.unload_lon - p.lon) < 0.012
+    join licensed as l on l.site_id = p.site_id
+    where w.consignee not in (select name from known_names where name is not null)
+        and 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
+            + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
 ),
 
 delivery_keys as (

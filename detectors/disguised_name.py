@@ -5,7 +5,8 @@ Flags: an active or suspended registration whose name matches `name_pattern` (th
 doing does not fit a scope of 技术开发/技术服务/销售 only: industrial tariff or large contract
 capacity (`industrial_kva`), a sustained daily load far above an office (`office_kwh` →
 `industrial_kwh`, log scale), a high clock-night share (22–06 h, interval readings), hazardous
-goods delivered by waybill (consignee = the firm, or unload point within `reach_m`).
+goods delivered by waybill (consignee = the firm, or an unknown consignee unloading within
+`reach_m`).
 
 Evidence: the disguise word, the scope finding, tariff and capacity, daily kWh, night share,
 deliveries with their cargo. Score: 1 − Π(1 − weight·feature) over these features; the power
@@ -39,7 +40,7 @@ class Params:
     name_pattern: str = "生物|新材料|科技|新能源|材料技术|化学技术"  # the 冠名 words
     recent_days: int = 28  # power window
     waybill_days: int = 90  # waybill window
-    reach_m: float = 200.0  # an unload point this close to the site point is the site
+    reach_m: float = 150.0  # an unload point this close counts when the consignee is unknown
     industrial_kva: float = 315.0  # contract capacity of a factory transformer
     office_kwh: float = 20.0  # kWh/day of an office: load evidence starts here
     industrial_kwh: float = 500.0  # kWh/day that counts fully as a factory

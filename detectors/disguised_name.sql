@@ -74,20 +74,38 @@ night as (
     group by a.site_id
 ),
 
+known_names as (
+    select name from registry
+    union
+    select holder_name from permits
+    union
+    select account_name from power_accounts
+),
+
+-- by consignee name; by unload point within reach only when the consignee is no known entity
+site_waybills as (
+    select n.site_id, w.cargo
+    from named as n join waybills_in as w on w.consignee = n.name
+    union all
+    select n.site_id, w.cargo
+    from named as n
+    join site_points as p on p.site_id = n.site_id
+    join waybills_in as w
+        on abs(w.unload_lat - p.lat) < 0.01 and abs(w.unload_lon - p.lon) < 0.012
+    where w.consignee is distinct from n.name
+        and w.consignee not in (select name from known_names where name is not null)
+        and 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
+            + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
+),
+
 deliveries as (
     select
-        n.site_id,
+        site_id,
         count(*) as n_deliveries,
-        count(*) filter (where w.cargo not similar to '.*(汽油|柴油).*') as n_chemical,
-        string_agg(distinct w.cargo, '、') as cargo
-    from named as n
-    join waybills_in as w on w.consignee = n.name
-        or exists (
-            select 1 from site_points as p
-            where p.site_id = n.site_id and p.lon is not null and w.unload_lon is not null
-                and 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
-                    + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m)
-    group by n.site_id
+        count(*) filter (where cargo not similar to '.*(汽油|柴油).*') as n_chemical,
+        string_agg(distinct cargo, '、') as cargo
+    from site_waybills
+    group by site_id
 ),
 
 features as (

@@ -23,8 +23,8 @@ def frame():
     disguise word, same behaviour as D1. D5 科技 whose scope itself produces 医药中间体. D6 科技,
     tech-only, revoked (吊销): not read. D7 生物科技 with NULL scope and no meter.
     """
-    con = connect("registry", "power_accounts", "power_readings_daily", "power_readings_interval",
-                  "waybills")
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily",
+                  "power_readings_interval", "waybills")
     rows = [(1, "山西嘉禾生物科技有限公司", TECH, "存续"),
             (2, "夏县锦程生物科技有限公司", "软件开发；生物技术服务；信息技术咨询", "存续"),
             (3, "夏县兴旺新材料科技有限公司", "塑钢门窗、铝合金型材加工；新型建筑材料销售", "存续"),
