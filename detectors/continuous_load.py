@@ -1,7 +1,8 @@
 """continuous_load: a flat load around the clock, all week — how reactors and kettles draw.
 
-From interval readings over the last `window_days` (whole days only): the coefficient of
-variation of the mean kWh per clock hour (`hour_cv`) and of daily totals (`day_cv`). Flags
+From interval readings over the last `window_days`: the coefficient of variation of the mean
+kWh per reading by clock hour (`hour_cv`, gap-proof) and of the totals of whole days
+(`day_cv`; a whole day has every clock hour and a multiple of 24 readings). Flags
 accounts at most `max_hour_cv` and `max_day_cv` with at least `min_kwh` a day, then weighs
 what is expected of the site: a valid hazardous-chemical permit (a licensed plant runs
 continuously) × `licensed_factor`, a 24-hour trade named on the account (`continuous_trades`:

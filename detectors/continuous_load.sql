@@ -33,28 +33,30 @@ caps as (
     where contract_kva > 0
 ),
 
-hourly as (
-    -- kWh per account, day and clock hour (any interval length); negative values are errors
-    select account_no, ts::date as day, hour(ts) as h, sum(kwh) as kwh
+readings as not materialized (
+    -- interval kWh (any interval length); negative values and values beyond the connection
+    -- are errors
+    select account_no, ts, kwh
     from power_readings_interval
     left join caps using (account_no)
     where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
       and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
-    group by all
 ),
 
 days as (
-    -- whole days only: a day missing hours would look like variation
-    select account_no, day, sum(kwh) as day_kwh
-    from hourly
+    -- whole days only, as a day missing hours would look like variation: every clock hour
+    -- read, and a multiple of 24 readings (15-, 30- and 60-minute meters alike)
+    select account_no, ts::date as day, sum(kwh) as day_kwh
+    from readings
     group by all
-    having count(*) = 24
+    having min(hour(ts)) = 0 and max(hour(ts)) = 23 and count(*) % 24 = 0
 ),
 
 shape as (
-    select account_no, h, avg(kwh) as hour_kwh
-    from hourly
-    join days using (account_no, day)
+    -- mean kWh per reading by clock hour: a profile that gaps do not bias
+    select account_no, hour(ts) as h, avg(kwh) as hour_kwh
+    from readings
+    semi join days using (account_no)
     group by all
 ),
 

@@ -17,11 +17,24 @@ registry as (
     select uscc, status, status_class from registry
 ),
 
-daily as (
+daily as not materialized (
     -- NULL and negative totals are data errors, left out
     select account_no, day, kwh_total as kwh
     from power_readings_daily
     where day > $as_of - 7 * $lookback_weeks and day <= $as_of and kwh_total >= 0
+),
+
+candidates as (
+    -- cheap necessary conditions before any median: the most recent idle week lies within
+    -- max_active_weeks, and at least min_active_weeks active weeks follow it, so the last
+    -- max_active_weeks + 1 weeks hold dark days and busy days (drops households that never
+    -- reach active_kwh and plants that never go dark)
+    select account_no
+    from daily
+    where day > $as_of - 7 * ($max_active_weeks + 1)
+    group by account_no
+    having count(*) filter (where kwh <= $idle_kwh) >= $min_idle_weeks
+       and count(*) filter (where kwh >= $active_kwh) >= $min_active_weeks
 ),
 
 weeks as (
@@ -31,6 +44,7 @@ weeks as (
         (($as_of - day) // 7)::integer as w,
         median(kwh) as week_kwh
     from daily
+    semi join candidates using (account_no)
     group by all
     having count(*) >= $min_days_per_week
 ),

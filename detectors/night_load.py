@@ -24,7 +24,9 @@ what honestly looks the same at night:
   after the night (at least `dawn_morning_ratio` × the small hours) is a bakery's, a tofu
   maker's, a breakfast kitchen's day, not a reactor hidden in the dark.
 
-Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+Days are counted as the span of readings (a distinct count costs several scans), so a
+whole-day gap lowers the per-day figures a little. Readings above `absurd_kva_factor` ×
+contract kVA (per hour) are dropped as data errors.
 
 Known false positives: ice makers, cold stores and bakeries not named as such (by night share
 alone an ice maker on valley power is indistinguishable from a night reactor), electric

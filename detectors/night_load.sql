@@ -25,41 +25,32 @@ caps as (
     where contract_kva > 0
 ),
 
-quarters as (
-    -- interval kWh (any interval length) tagged by clock hour; negative values are errors
+buckets as (
+    -- interval kWh (any interval length) summed per account, window and clock hour: recent,
+    -- or the before_days before it; negative values and values beyond the connection are errors
     select
         account_no,
-        ts::date as day,
+        ts >= $as_of - ($window_days - 1) as recent,
         hour(ts) as h,
-        kwh,
-        case when $night_start_hour > $night_end_hour
-             then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
-             else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end as is_night
+        sum(kwh) as kwh,
+        count(*) as n,
+        -- days spanned (a distinct count costs ~3x the whole scan); whole-day gaps make it an
+        -- overstatement, so per-day figures err low
+        date_diff('day', min(ts), max(ts)) + 1 as days
     from power_readings_interval
     left join caps using (account_no)
-    where ts >= $as_of - ($window_days - 1) and ts < $as_of + 1 and kwh >= 0
+    where ts >= $as_of - ($window_days + $before_days - 1) and ts < $as_of + 1 and kwh >= 0
       and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
+    group by all
 ),
 
-before as (
-    -- the account's own night share in the weeks before the window: a new night shift shows
-    -- as a rise even on a plant whose day load dilutes the share
+hours as (
     select
-        account_no,
-        sum(kwh) filter (where case when $night_start_hour > $night_end_hour
-                                    then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
-                                    else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
-            / nullif(sum(kwh), 0) as share_before,
-        sum(kwh) filter (where case when $night_start_hour > $night_end_hour
-                                    then hour(ts) >= $night_start_hour or hour(ts) < $night_end_hour
-                                    else hour(ts) >= $night_start_hour and hour(ts) < $night_end_hour end)
-            / count(distinct ts::date) as night_kwh_day_before
-    from power_readings_interval
-    left join caps using (account_no)
-    where ts >= $as_of - ($window_days + $before_days - 1) and ts < $as_of - ($window_days - 1)
-      and kwh >= 0 and (caps.max_interval_kwh is null or kwh <= caps.max_interval_kwh)
-    group by account_no
-    having count(distinct ts::date) >= $min_days
+        *,
+        case when $night_start_hour > $night_end_hour
+             then h >= $night_start_hour or h < $night_end_hour
+             else h >= $night_start_hour and h < $night_end_hour end as is_night
+    from buckets
 ),
 
 clock as (
@@ -67,22 +58,38 @@ clock as (
     -- ratios are ratios of hourly load, and gaps do not bias them
     select
         account_no,
-        count(distinct day) as days_n,
-        sum(kwh) as total_kwh,
-        sum(kwh) filter (where is_night) as night_kwh,
-        avg(kwh) filter (where is_night) as night_mean,
-        avg(kwh) filter (where not is_night) as day_mean,
-        avg(kwh) filter (where h >= $midday_valley_start and h < $midday_valley_end) as midday_mean,
-        avg(kwh) filter (where not is_night and h >= $night_end_hour + 2
+        max(days) filter (where recent) as days_n,
+        sum(kwh) filter (where recent) as total_kwh,
+        sum(kwh) filter (where recent and is_night) as night_kwh,
+        sum(kwh) filter (where recent and is_night) / sum(n) filter (where recent and is_night)
+            as night_mean,
+        sum(kwh) filter (where recent and not is_night)
+            / sum(n) filter (where recent and not is_night) as day_mean,
+        sum(kwh) filter (where recent and h >= $midday_valley_start and h < $midday_valley_end)
+            / sum(n) filter (where recent and h >= $midday_valley_start and h < $midday_valley_end)
+            as midday_mean,
+        sum(kwh) filter (where recent and not is_night and h >= $night_end_hour + 2
                            and not (h >= $midday_valley_start and h < $midday_valley_end))
+            / sum(n) filter (where recent and not is_night and h >= $night_end_hour + 2
+                               and not (h >= $midday_valley_start and h < $midday_valley_end))
             as other_day_mean,
         -- the first three hours of the night, the rest of it, and the three hours after it
-        avg(kwh) filter (where is_night and (h - $night_start_hour + 24) % 24 < 3) as evening_mean,
-        avg(kwh) filter (where is_night and (h - $night_start_hour + 24) % 24 >= 3) as dawn_mean,
-        avg(kwh) filter (where (h - $night_end_hour + 24) % 24 < 3) as morning_mean
-    from quarters
+        sum(kwh) filter (where recent and is_night and (h - $night_start_hour + 24) % 24 < 3)
+            / sum(n) filter (where recent and is_night and (h - $night_start_hour + 24) % 24 < 3)
+            as evening_mean,
+        sum(kwh) filter (where recent and is_night and (h - $night_start_hour + 24) % 24 >= 3)
+            / sum(n) filter (where recent and is_night and (h - $night_start_hour + 24) % 24 >= 3)
+            as dawn_mean,
+        sum(kwh) filter (where recent and (h - $night_end_hour + 24) % 24 < 3)
+            / sum(n) filter (where recent and (h - $night_end_hour + 24) % 24 < 3) as morning_mean,
+        -- the account's own night share before the window: a new night shift shows as a rise
+        -- even on a plant whose day load dilutes the share
+        max(days) filter (where not recent) as days_before,
+        sum(kwh) filter (where not recent and is_night) as night_kwh_before,
+        sum(kwh) filter (where not recent) as total_kwh_before
+    from hours
     group by account_no
-    having count(distinct day) >= $min_days and sum(kwh) > 0
+    having max(days) filter (where recent) >= $min_days and sum(kwh) filter (where recent) > 0
 ),
 
 proxy as (
@@ -113,10 +120,17 @@ features as (
         -- into the morning; a workshop hiding from daylight runs from the evening
         evening_mean < $dawn_evening_ratio * dawn_mean
             and morning_mean >= $dawn_morning_ratio * dawn_mean as dawn_trade,
-        b.share_before,
-        night_kwh / days_n - b.night_kwh_day_before as night_added_kwh
-    from clock
-    left join before as b using (account_no)
+        share_before,
+        night_kwh / days_n - night_kwh_before / days_before as night_added_kwh
+    from (
+        select
+            * exclude (days_before, night_kwh_before, total_kwh_before),
+            case when days_before >= $min_days then days_before end as days_before,
+            case when days_before >= $min_days then night_kwh_before end as night_kwh_before,
+            case when days_before >= $min_days
+                 then night_kwh_before / nullif(total_kwh_before, 0) end as share_before
+        from clock
+    )
     union all by name
     select
         account_no, 'valley' as source, days_n,

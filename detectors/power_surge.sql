@@ -8,34 +8,65 @@ members as (
     where member_kind = 'power_account'
 ),
 
-daily as (
+recent as (
     -- kWh per day; NULL and negative totals are data errors, left out rather than read as 0
     select account_no, day, kwh_total as kwh
     from power_readings_daily
-    where day > $as_of - (364 + $recent_days + $baseline_days)
-      and day <= $as_of
-      and kwh_total >= 0
+    where day > $as_of - ($recent_days + $baseline_days) and day <= $as_of and kwh_total >= 0
 ),
 
-windows as (
-    -- 364 days back keeps weekdays aligned with this year's windows
+busy as (
+    -- a cheap necessary condition before any median: a recent median of at least
+    -- min_increase_kwh needs half the recent days at that level (drops most households)
+    select account_no
+    from recent
+    where day > $as_of - $recent_days
+    group by account_no
+    having count(*) filter (where kwh >= $min_increase_kwh) >= $min_recent_days / 2
+),
+
+levels as (
     select
         account_no,
         median(kwh) filter (where day > $as_of - $recent_days) as recent_kwh,
         avg(kwh) filter (where day > $as_of - $recent_days) as recent_mean_kwh,
         count(*) filter (where day > $as_of - $recent_days) as recent_n,
-        median(kwh) filter (where day > $as_of - $recent_days - $baseline_days
-                              and day <= $as_of - $recent_days) as base_kwh,
-        count(*) filter (where day > $as_of - $recent_days - $baseline_days
-                           and day <= $as_of - $recent_days) as base_n,
+        median(kwh) filter (where day <= $as_of - $recent_days) as base_kwh,
+        count(*) filter (where day <= $as_of - $recent_days) as base_n
+    from recent
+    semi join busy using (account_no)
+    group by account_no
+),
+
+candidates as (
+    -- surges before any seasonal correction; only these need last year's history
+    select *
+    from levels
+    where recent_n >= $min_recent_days and base_n >= $min_baseline_days
+      and recent_kwh / greatest(base_kwh, $floor_kwh) >= $min_ratio
+      and recent_kwh - base_kwh >= $min_increase_kwh
+),
+
+history as (
+    select d.account_no, d.day, d.kwh_total as kwh
+    from power_readings_daily as d
+    semi join candidates as c using (account_no)
+    where d.day > $as_of - (364 + $recent_days + $baseline_days)
+      and d.day <= greatest($as_of - 364 + $season_slack_days,
+                            $as_of - $recent_days - $baseline_days)
+      and d.kwh_total >= 0
+),
+
+last_year as (
+    -- 364 days back keeps weekdays aligned with this year's windows
+    select
+        account_no,
         median(kwh) filter (where day > $as_of - 364 - $recent_days
                               and day <= $as_of - 364) as ly_recent_kwh,
         count(*) filter (where day > $as_of - 364 - $recent_days
                            and day <= $as_of - 364) as ly_recent_n,
-        median(kwh) filter (where day > $as_of - 364 - $recent_days - $baseline_days
-                              and day <= $as_of - 364 - $recent_days) as ly_base_kwh,
-        count(*) filter (where day > $as_of - 364 - $recent_days - $baseline_days
-                           and day <= $as_of - 364 - $recent_days) as ly_base_n,
+        median(kwh) filter (where day <= $as_of - 364 - $recent_days) as ly_base_kwh,
+        count(*) filter (where day <= $as_of - 364 - $recent_days) as ly_base_n,
         -- last year's busy days around the same weeks (± slack: seasons shift by weeks;
         -- pumps and heaters run some days only, hence a high quantile)
         quantile_cont(kwh, 0.9) filter (
@@ -43,7 +74,7 @@ windows as (
               and day <= $as_of - 364 + $season_slack_days) as ly_near_kwh,
         count(*) filter (where day > $as_of - 364 - $recent_days - $season_slack_days
                            and day <= $as_of - 364 + $season_slack_days) as ly_near_n
-    from daily
+    from history
     group by account_no
 ),
 
@@ -53,12 +84,18 @@ peaks as (
     select account_no, max(month_kwh) as peak_kwh
     from (
         select account_no, date_trunc('month', day) as month, median(kwh) as month_kwh
-        from daily
+        from history
         where day > $as_of - 364 - $recent_days and day <= $as_of - $recent_days - $baseline_days
         group by all
         having count(*) >= 14
     )
     group by account_no
+),
+
+windows as (
+    select c.*, y.* exclude (account_no)
+    from candidates as c
+    left join last_year as y using (account_no)
 ),
 
 ratios as (

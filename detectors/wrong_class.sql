@@ -18,55 +18,71 @@ accounts as (
     from power_accounts
 ),
 
-daily as (
-    select account_no, day, kwh_total as kwh
-    from power_readings_daily
-    where day > $as_of - 364 - $window_days - $season_slack_days and day <= $as_of
-      and kwh_total >= 0
+recent as (
+    -- the busy-day level (75th percentile: workshops run some days only) and the median, of
+    -- accounts of a class or name that should not carry a workshop
+    select
+        d.account_no,
+        any_value(a.kind) as kind,
+        any_value(a.lo_kwh) as lo_kwh,
+        count(*) as days_n,
+        quantile_cont(d.kwh_total, 0.75) as busy_kwh,
+        median(d.kwh_total) as median_kwh
+    from power_readings_daily as d
+    join (
+        select
+            account_no,
+            kind,
+            case kind when 'residential' then $residential_kwh
+                      when 'agricultural' then $agricultural_kwh else $person_kwh end
+                -- 动力电 is itself what the notices ask to list; single-phase needs more load
+                * case when three_phase then 1 else $single_phase_factor end as lo_kwh
+        from (
+            select
+                *,
+                case when tariff_class = '居民生活用电' then 'residential'
+                     when tariff_class = '农业生产用电' then 'agricultural'
+                     when person_named then 'person' end as kind
+            from accounts
+        )
+        where kind is not null
+    ) as a using (account_no)
+    where d.day > $as_of - $window_days and d.day <= $as_of and d.kwh_total >= 0
+    group by d.account_no
+    having count(*) >= $min_days and quantile_cont(d.kwh_total, 0.75) >= any_value(a.lo_kwh)
 ),
 
-levels as (
-    -- busy-day level (75th percentile: workshops run some days only) and the median
+history as (
+    -- only for the accounts found: the same weeks last year and half a year away
     select
-        account_no,
-        count(*) filter (where day > $as_of - $window_days) as days_n,
-        quantile_cont(kwh, 0.75) filter (where day > $as_of - $window_days) as busy_kwh,
-        median(kwh) filter (where day > $as_of - $window_days) as median_kwh,
+        d.account_no,
         -- the same weeks last year, busy days: heating and irrigation recur
-        quantile_cont(kwh, 0.9) filter (where day > $as_of - 364 - $window_days - $season_slack_days
-                                          and day <= $as_of - 364 + $season_slack_days) as ly_kwh,
-        count(*) filter (where day > $as_of - 364 - $window_days - $season_slack_days
-                           and day <= $as_of - 364 + $season_slack_days) as ly_n,
+        quantile_cont(d.kwh_total, 0.9) filter (
+            where d.day > $as_of - 364 - $window_days - $season_slack_days
+              and d.day <= $as_of - 364 + $season_slack_days) as ly_kwh,
+        count(*) filter (where d.day > $as_of - 364 - $window_days - $season_slack_days
+                           and d.day <= $as_of - 364 + $season_slack_days) as ly_n,
         -- half a year away (± 45 days): a workshop draws then too, heating and irrigation not
-        quantile_cont(kwh, 0.75) filter (where day > $as_of - 182 - 45 and day <= $as_of - 182 + 45)
-            as off_kwh
-    from daily
-    group by account_no
-),
-
-judged as (
-    select
-        a.*,
-        l.days_n, l.busy_kwh, l.median_kwh, l.ly_kwh, l.off_kwh,
-        case when a.tariff_class = '居民生活用电' then 'residential'
-             when a.tariff_class = '农业生产用电' then 'agricultural'
-             when a.person_named then 'person' end as kind,
-        l.ly_n >= 7 and l.ly_kwh >= $season_share * l.busy_kwh
-            and coalesce(l.off_kwh, 0) < $season_share * l.busy_kwh as seasonal
-    from accounts as a
-    join levels as l using (account_no)
-    where l.days_n >= $min_days
+        quantile_cont(d.kwh_total, 0.75) filter (
+            where d.day > $as_of - 182 - 45 and d.day <= $as_of - 182 + 45) as off_kwh
+    from power_readings_daily as d
+    semi join recent using (account_no)
+    where d.day > $as_of - 364 - $window_days - $season_slack_days
+      and d.day <= $as_of - 182 + 45 and d.kwh_total >= 0
+    group by d.account_no
 ),
 
 thresholds as (
     select
-        *,
-        case kind when 'residential' then $residential_kwh
-                  when 'agricultural' then $agricultural_kwh else $person_kwh end
-            -- 动力电 is itself what the notices ask to list; single-phase needs more load
-            * case when three_phase then 1 else $single_phase_factor end as lo_kwh
-    from judged
-    where kind is not null
+        a.*,
+        r.* exclude (account_no),
+        h.ly_kwh,
+        h.off_kwh,
+        h.ly_n >= 7 and h.ly_kwh >= $season_share * r.busy_kwh
+            and coalesce(h.off_kwh, 0) < $season_share * r.busy_kwh as seasonal
+    from recent as r
+    join accounts as a using (account_no)
+    left join history as h using (account_no)
 ),
 
 scored as (
