@@ -52,7 +52,9 @@ class Params:
     big_industry_factor: float = 0.5
     commercial_factor: float = 0.8
     continuous_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "水厂", "供水", "自来水",
-                                          "污水", "基站", "通信", "数据", "养殖", "孵化", "医院")
+                                          "污水", "基站", "通信", "数据", "养殖", "孵化", "医院",
+                                          # continuous kilns and furnaces
+                                          "墙材", "砖", "窑", "水泥", "玻璃", "陶瓷", "冶炼", "铸造")
     service_words: tuple[str, ...] = ("技术开发", "技术服务", "技术咨询", "软件", "咨询", "贸易",
                                       "商贸", "销售", "信息")
 

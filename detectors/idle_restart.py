@@ -12,9 +12,12 @@ was shut and now restarts is the 死灰复燃 case even if it stopped about a ye
 
 Evidence: idle weeks, the highest idle-week median, weeks since the restart, the restart's
 kWh/day, the site's registration statuses. Score: 0.3 at the minimums, rising to 1 at
-`full_active_kwh` (60 % of the weight, log scale) and `full_idle_weeks` idle weeks (40 %);
-then a dead registration (停业/吊销/注销/迁出, no active one) closes `dead_reg_bonus` of the gap
-to 1, no registration at all `no_reg_bonus`. Category hint 复燃 where the registration is dead.
+`full_active_kwh` (60 % of the weight, log scale) and `full_idle_weeks` idle weeks (40 %); then
+a dead registration (停业/吊销/注销/迁出, no active one) closes `dead_reg_bonus` of the gap to 1, no
+registration at all `no_reg_bonus`. Category hint 复燃 where the registration is dead. An account
+named as a pump (`pump_words`: 机井, 泵, 灌溉 …) is multiplied by `pump_discount`: irrigation wells
+go dark between rounds and restart in every season, with or without last year's history. An
+abandoned farm's account is not a pump and keeps its score.
 
 Known false positives: a site sold and legally reopened (new owner, registration not yet
 linked), a house reoccupied after years empty, a new tenant in an idle plant, meters that read
@@ -54,7 +57,11 @@ class Params:
     long_run_weeks: int = 12  # busy weeks before the idle spell that make it a plant, not a season
     dead_reg_bonus: float = 0.5
     no_reg_bonus: float = 0.3
+    pump_words: tuple[str, ...] = ("机井", "水井", "泵", "灌溉", "排灌", "提灌", "抽水")
+    pump_discount: float = 0.5  # a named irrigation pump restarting is its season
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
-    return run_sql(con, _SQL, sql_params(params, as_of))
+    p = sql_params(params, as_of)
+    p["pump_words"] = list(params.pump_words)
+    return run_sql(con, _SQL, p)

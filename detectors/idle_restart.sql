@@ -10,7 +10,13 @@ members as (
 ),
 
 accounts as (
-    select account_no, uscc from power_accounts
+    select
+        account_no,
+        uscc,
+        -- a pump named as such: irrigation wells restart with every irrigation round
+        (select string_agg(k, '、') from unnest($pump_words) as t(k)
+         where contains(coalesce(account_name, ''), k)) as pump_word
+    from power_accounts
 ),
 
 registry as (
@@ -143,6 +149,7 @@ scored as (
         g.statuses,
         case when g.site_id is null then 'none'
              when g.any_active then 'active' else 'dead' end as reg,
+        a.pump_word,
         0.3 + 0.7 * (
             0.6 * least(ln(r.active_kwh / $active_kwh) / ln($full_active_kwh / $active_kwh), 1)
             + 0.4 * least((r.idle_n - $min_idle_weeks) / ($full_idle_weeks - $min_idle_weeks), 1)
@@ -150,14 +157,16 @@ scored as (
     from fresh as r
     join members as m on m.member_kind = 'power_account' and m.member_key = r.account_no
     left join reg_state as g on g.site_id = m.site_id
+    left join accounts as a on a.account_no = r.account_no
     where r.idle_n >= $min_idle_weeks
 ),
 
 best as (
     select
         *,
-        1 - (1 - base_score) * (1 - case reg when 'dead' then $dead_reg_bonus
-                                             when 'none' then $no_reg_bonus else 0 end) as score
+        (1 - (1 - base_score) * (1 - case reg when 'dead' then $dead_reg_bonus
+                                              when 'none' then $no_reg_bonus else 0 end))
+        * case when pump_word is not null then $pump_discount else 1 end as score
     from scored
     qualify row_number() over (partition by site_id order by score desc, account_no) = 1
 )
@@ -174,11 +183,14 @@ select
         || ' 周恢复用电，日用电中位数 ' || format('{:,.0f}', active_kwh) || ' kWh；'
         || case reg when 'dead' then '登记状态：' || statuses
                     when 'none' then '无关联工商登记'
-                    else '登记状态：' || statuses end as reason,
+                    else '登记状态：' || statuses end
+        || case when pump_word is not null
+                then '；户名含「' || pump_word || '」，灌溉季节恢复用电属常见' else '' end as reason,
     json_object(
         'account_no', account_no, 'idle_weeks', idle_n, 'idle_max_kwh', round(idle_max_kwh, 2),
         'active_weeks', first_idle, 'active_kwh', round(active_kwh, 1),
-        'last_year_kwh', round(ly_kwh, 1), 'prior_busy_weeks', prior_busy_n, 'registration', reg, 'statuses', statuses
+        'last_year_kwh', round(ly_kwh, 1), 'prior_busy_weeks', prior_busy_n, 'registration', reg,
+        'statuses', statuses, 'pump_word', pump_word
     )::varchar as facts
 from best
 order by score desc, site_id
