@@ -9,7 +9,8 @@ house on 动力电 (three-phase) adds `three_phase_bonus`, a person's name on a 
 agricultural account `person_bonus`. Where the same weeks last year (± `season_slack_days`)
 drew `season_share` of it on busy days while half a year before (± 45 days) it did not, the
 score is multiplied by `season_discount`: electric heating and irrigation recur in their
-season, a workshop draws the year round.
+season, a workshop draws the year round. An agricultural account named as a pump
+(`pump_words`) is multiplied by `pump_discount`.
 
 Score: 0.3 at the threshold, 1 at `full_factor` times it (log scale), bonuses close part of
 the remaining gap. Category hint 3 (无证无照 house / person).
@@ -49,6 +50,8 @@ class Params:
     season_slack_days: int = 14
     season_share: float = 0.5
     season_discount: float = 0.4
+    pump_words: tuple[str, ...] = ("机井", "水井", "泵", "灌溉", "排灌", "提灌", "抽水")
+    pump_discount: float = 0.5  # a named irrigation pump on a farm account
     # single characters common in given names (会, 园, 庄 …) are left out on purpose
     org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "组", "社",
                                   "站", "场", "部", "局", "所", "队", "院", "校", "馆", "中心",
@@ -58,4 +61,5 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["org_words"] = list(params.org_words)
+    p["pump_words"] = list(params.pump_words)
     return run_sql(con, _SQL, p)

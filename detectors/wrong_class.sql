@@ -14,7 +14,10 @@ accounts as (
         -- a person: two or three Chinese characters and no word of an organisation
         regexp_full_match(trim(account_name), '[\x{4e00}-\x{9fa5}]{2,3}')
             and not exists (select 1 from unnest($org_words) as t(k) where contains(account_name, k))
-            as person_named
+            as person_named,
+        -- an irrigation pump named as such: pumps draw hard on farm accounts by design
+        (select string_agg(k, '、') from unnest($pump_words) as t(k)
+         where contains(coalesce(account_name, ''), k)) as pump_word
     from power_accounts
 ),
 
@@ -93,7 +96,9 @@ scored as (
              * (1 - case when t.kind = 'residential' and t.three_phase then $three_phase_bonus
                          when t.kind <> 'person' and t.person_named then $person_bonus
                          else 0 end))
-        * case when t.seasonal then $season_discount else 1 end as score
+        * case when t.seasonal then $season_discount else 1 end
+        * case when t.kind = 'agricultural' and t.pump_word is not null
+               then $pump_discount else 1 end as score
     from thresholds as t
     join members as m using (account_no)
     where t.busy_kwh >= t.lo_kwh
@@ -117,6 +122,8 @@ select
         || '，近' || days_n || '天用电较多日(75分位) ' || format('{:,.0f}', busy_kwh)
         || ' kWh，日用电中位数 ' || format('{:,.0f}', median_kwh) || ' kWh，达工业用电水平（此类户 '
         || format('{:,.0f}', lo_kwh) || ' kWh 已属偏高）'
+        || case when kind = 'agricultural' and pump_word is not null
+                then '；户名含「' || pump_word || '」，为灌溉用电' else '' end
         || case when seasonal then '；去年同期也有类似用电（' || format('{:,.0f}', ly_kwh)
                                    || ' kWh，半年前仅 ' || format('{:,.0f}', coalesce(off_kwh, 0))
                                    || ' kWh，可能为采暖或灌溉）'

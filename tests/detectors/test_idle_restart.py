@@ -55,3 +55,16 @@ def test_standby_load_is_still_idle_but_a_small_restart_is_not_flagged():
     one_site_per_account(con)
     rows = idle_restart.detect(con, AS_OF).to_pylist()
     assert [r["site_id"] for r in rows] == ["S-A"]
+
+
+def test_a_named_irrigation_well_is_discounted():
+    """A well and a farm restart alike with no history last year; only the well is a pump."""
+    con = connect()
+    insert(con, "power_accounts", [account("A", "农业生产用电", "前坪村2号机井"),
+                                   account("B", "农业生产用电", "前坪村养殖场")])
+    series = [0.5] * (N - 35) + [200.0] * 35
+    insert(con, "power_readings_daily", daily("A", series) + daily("B", series))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in idle_restart.detect(con, AS_OF).to_pylist()}
+    assert "机井" in rows["S-A"]["reason"]
+    assert rows["S-B"]["score"] > 1.5 * rows["S-A"]["score"]
