@@ -158,17 +158,24 @@ seekers as (
     where lon is not null and kind in ('truck_place', 'tip', 'closed_site')
 ),
 
-cand as (
-    select s.node as a, n.node as b, s.kind as seeker_kind,
-           distance_m(s.lon, s.lat, n.lon, n.lat) as d_m,
-           -- a firm or a three-phase-capable account is a better anchor than a household
-           case when n.kind in ('registry', 'permit') or n.tariff_class in ('大工业用电', '一般工商业用电')
-                then 0 else 1 end as weak
+probes as (
+    -- each seeker looks into the 5 × 5 cells around its own (reach up to ~180 m)
+    select s.node, s.lon, s.lat, s.kind,
+           floor(s.lon * 1000)::bigint + dx as cx, floor(s.lat * 1000)::bigint + dy as cy
     from seekers as s
     cross join (values (-2), (-1), (0), (1), (2)) as ox (dx)
     cross join (values (-2), (-1), (0), (1), (2)) as oy (dy)
-    join anchors as n on n.cx = floor(s.lon * 1000)::bigint + dx and n.cy = floor(s.lat * 1000)::bigint + dy
-    where n.node <> s.node and n.kind <> s.kind
+),
+
+cand as (
+    select p.node as a, n.node as b, p.kind as seeker_kind,
+           distance_m(p.lon, p.lat, n.lon, n.lat) as d_m,
+           -- a firm or a three-phase-capable account is a better anchor than a household
+           case when n.kind in ('registry', 'permit') or n.tariff_class in ('大工业用电', '一般工商业用电')
+                then 0 else 1 end as weak
+    from probes as p
+    join anchors as n on n.cx = p.cx and n.cy = p.cy
+    where n.node <> p.node and n.kind <> p.kind
 )
 
 select a, b, 'near_' || seeker_kind as rule,
