@@ -89,6 +89,18 @@ known_names as (
     select account_name from power_accounts
 ),
 
+licensed_points as (
+    select p.site_id, p.lon, p.lat
+    from site_points as p semi join licensed as l using (site_id)
+    where p.lon is not null and p.lat is not null
+),
+
+unknown_consignee as (
+    select w.*
+    from waybills_in as w anti join known_names as k on k.name = w.consignee
+    where w.unload_lon is not null and w.unload_lat is not null
+),
+
 -- a waybill belongs to a licensed site by consignee name; or, when its consignee is no known
 -- entity, by its unload point lying within reach (equirectangular metres; fine at this scale)
 deliveries as (
@@ -98,12 +110,10 @@ deliveries as (
     join licensed as l on l.site_id = n.site_id
     union
     select distinct p.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
-    from waybills_in as w
-    join site_points as p
+    from unknown_consignee as w
+    join licensed_points as p
         on abs(w.unload_lat - p.lat) < 0.01 and abs(w.unload_lon - p.lon) < 0.012
-    join licensed as l on l.site_id = p.site_id
-    where w.consignee not in (select name from known_names where name is not null)
-        and 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
+    where 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
             + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
 ),
 

@@ -82,6 +82,12 @@ known_names as (
     select account_name from power_accounts
 ),
 
+unknown_consignee as (
+    select w.*
+    from waybills_in as w anti join known_names as k on k.name = w.consignee
+    where w.unload_lon is not null and w.unload_lat is not null
+),
+
 -- by consignee name; by unload point within reach only when the consignee is no known entity
 site_waybills as (
     select n.site_id, w.cargo
@@ -90,11 +96,9 @@ site_waybills as (
     select n.site_id, w.cargo
     from named as n
     join site_points as p on p.site_id = n.site_id
-    join waybills_in as w
+    join unknown_consignee as w
         on abs(w.unload_lat - p.lat) < 0.01 and abs(w.unload_lon - p.lon) < 0.012
-    where w.consignee is distinct from n.name
-        and w.consignee not in (select name from known_names where name is not null)
-        and 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
+    where 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
             + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
 ),
 

@@ -9,7 +9,8 @@ scores `person_base` (a person's name: 2–4 Han characters, no organisation wor
 `full_night_share`, and `recent_open_bonus` when it was opened after the host and within
 `recent_open_days`. A single-phase residential account that is not night-heavy does not count
 (dormitory, the owner's home); an account in the name of a registration's legal
-representative is the host's own. Only extras scoring `min_extra_score` count. Site score
+representative is the host's own; infrastructure accounts (`infrastructure_pattern`: base
+stations, street lights, water pumps) are not extras. Only extras scoring `min_extra_score` count. Site score
 1 − Π(1 − s), times `crowded_factor` when more than `crowded_names` names share the site (an
 office building or park). Category hint '4'.
 
@@ -42,6 +43,7 @@ class Params:
     recent_days: int = 28  # interval window for the night share
     org_pattern: str = "公司|厂|店|部|社|站|村|委|会|局|所|院|校|场|中心|集团|队|馆|坊|行|处|园|室"
     min_extra_score: float = 0.45  # an extra member counts from this score on
+    infrastructure_pattern: str = "基站|铁塔|移动通信|联通|电信|广电|路灯|供电|自来水|水利|监控|充电桩"
     person_base: float = 0.25  # an extra account in a person's name
     other_base: float = 0.2  # an extra account or registration under another firm's name
     three_phase_bonus: float = 0.15

@@ -91,6 +91,8 @@ extras as (
         where o.site_id = c.site_id and length(c.core) >= 2 and length(o.core) >= 2
             and (contains(o.core, c.core) or contains(c.core, o.core))
     )
+        -- a base station, street light or water pump on the premises is infrastructure
+        and not regexp_matches(c.name, $infrastructure_pattern)
 ),
 
 extra_scores as (

@@ -16,7 +16,8 @@ def frame():
     """Five sites.
 
     F1 a feed mill with its own account and a three-phase account in a person's name (魏玉杰),
-    opened last year, 76% of its use at night: the hidden workshop. F2 the same mill with its
+    opened last year, 86% of its use at night: the hidden workshop; also a mobile base
+    station on its roof (infrastructure, not an extra). F2 the same mill with its
     legal representative's own account (张军) and the mill's second meter spelt short (盐池饲料):
     nothing extra. F3 a firm with a single-phase residential account of a person (dormitory).
     F4 a person's account alone (no host). F5 an office building: the host and seven tenant
@@ -32,6 +33,7 @@ def frame():
     insert(con, "power_accounts", [
         account("A1a", name="夏县盐池源饲料有限公司", opened_on=dt.date(2012, 5, 1)),
         account("A1b", name="魏玉杰", opened_on=AS_OF - dt.timedelta(days=400)),
+        account("A1c", name="中国移动通信集团山西有限公司运城分公司（张村基站）"),
         account("A2a", name="张军", opened_on=AS_OF - dt.timedelta(days=100)),
         account("A2b", name="盐池饲料", opened_on=dt.date(2015, 1, 1)),
         account("A3a", name="夏县鑫源商贸有限公司"),
@@ -41,7 +43,8 @@ def frame():
     ])
     insert(con, "power_readings_interval", interval("A1b", hours(0.5, 6.0), 28)
            + interval("A2a", hours(6.0, 0.5), 28) + interval("A3b", hours(0.4, 0.1), 28))
-    site(con, "F1", ("registry", uscc(1)), ("power_account", "A1a"), ("power_account", "A1b"))
+    site(con, "F1", ("registry", uscc(1)), ("power_account", "A1a"), ("power_account", "A1b"),
+         ("power_account", "A1c"))
     site(con, "F2", ("registry", uscc(2)), ("power_account", "A2a"), ("power_account", "A2b"))
     site(con, "F3", ("registry", uscc(3)), ("power_account", "A3a"), ("power_account", "A3b"))
     site(con, "F4", ("power_account", "A4"))
@@ -57,6 +60,7 @@ def test_planted_and_decoys():
     assert f1["score"] > 0.9 and f1["category_hint"] == "4"
     for text in ("魏玉杰", "个人名义", "动力电", "夜间用电占 86%"):
         assert text in f1["reason"], text
+    assert "基站" not in f1["reason"] and f1["facts"]["n_extra"] == 1
 
 
 def test_crowded_site_is_damped():
