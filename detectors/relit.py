@@ -6,8 +6,8 @@ over the last `recent_days`, and at least `min_ratio` times the dormant level (t
 between closed_on + `grace_days` and the recent window; unknown dormant level when a meter
 only appeared lately). Also, where the truck tables exist (`truck_stays`,
 `truck_place_visits`), hazmat-truck stays at the site's truck places after closed_on: a second
-evidence row. Outcomes (verdict 已关停, or 属实 with 关闭取缔) will join once leads carry site
-ids; for now the ledger is the list.
+evidence row. Sites closed through verdicts count too when `outcomes` and `lead_book` exist:
+a lead found 已关停, or 属实 and dealt with by 关闭取缔, closed its lead's site on its 核查日期.
 
 Score (power): level·(1 − jump_weight + jump_weight·jump), level = kWh/(kWh + `half_kwh`),
 jump = ln(ratio)/ln(`full_ratio`) clipped to 0–1, ratio = recent/max(dormant,
@@ -30,12 +30,17 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from detectors import chem_terms
 from detectors.base import conform, run_sql, sql_params
 
 NAME = "relit"
 POWER_SQL = Path(__file__).with_name("relit_power.sql")
 TRUCKS_SQL = Path(__file__).with_name("relit_trucks.sql")
+OUTCOMES_SQL = Path(__file__).with_name("relit_outcomes.sql")
 TRUCK_TABLES = ("truck_stays", "truck_place_visits")
+OUTCOME_TABLES = ("outcomes", "lead_book")
+CLOSURES = pa.schema([("site_id", pa.string()), ("name", pa.string()), ("closed_on", pa.date32()),
+                      ("measures", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,18 @@ def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:
     return bool(found) and found[0] == len(names)
 
 
+def outcome_closures(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Sites closed through verdicts on earlier leads (empty before any lead was returned)."""
+    if not has_tables(con, OUTCOME_TABLES):
+        return CLOSURES.empty_table()
+    sql = OUTCOMES_SQL.read_text(encoding="utf-8")
+    return con.execute(sql).to_arrow_table().select(CLOSURES.names).cast(CLOSURES)
+
+
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     values = sql_params(params, as_of)
-    power = run_sql(con, POWER_SQL, values)
-    if not has_tables(con, TRUCK_TABLES):
-        return power
-    return conform(pa.concat_tables([power, run_sql(con, TRUCKS_SQL, values)]))
+    with chem_terms.registered(con, relit_outcome_closures=outcome_closures(con)):
+        parts = [run_sql(con, POWER_SQL, values)]
+        if has_tables(con, TRUCK_TABLES):
+            parts.append(run_sql(con, TRUCKS_SQL, values))
+    return conform(pa.concat_tables(parts))

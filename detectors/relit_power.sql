@@ -1,15 +1,21 @@
--- relit (power): a site in the closed-site ledger whose meters run again after its closed_on.
+-- relit (power): a closed site (ledger or verdict) whose meters run again after its closed_on.
 with
 
 members as (
     select site_id, member_kind, member_key from site_members
 ),
 
+-- the ledger's closed sites, and sites closed through verdicts (registered by the caller:
+-- relit_outcome_closures, empty until leads carry verdicts)
 closed as (
-    select m.site_id, c.name, c.address, c.closed_on, c.account_no, c.measures
+    select m.site_id, c.name, c.closed_on, c.account_no, c.measures
     from members as m
     join closed_sites as c on m.member_kind = 'closed_site' and m.member_key = c.name || '|' || c.address
     where c.closed_on is not null and c.closed_on < $as_of
+    union all
+    select site_id, name, closed_on, null, measures
+    from relit_outcome_closures
+    where closed_on < $as_of
 ),
 
 closed_sites_latest as (

@@ -7,11 +7,17 @@ members as (
 ),
 
 closed as (
-    select m.site_id, max(c.closed_on) as closed_on, string_agg(distinct c.name, '、') as closed_names
-    from members as m
-    join closed_sites as c on m.member_kind = 'closed_site' and m.member_key = c.name || '|' || c.address
-    where c.closed_on is not null and c.closed_on < $as_of
-    group by m.site_id
+    select site_id, max(closed_on) as closed_on, string_agg(distinct name, '、') as closed_names
+    from (
+        select m.site_id, c.name, c.closed_on
+        from members as m
+        join closed_sites as c on m.member_kind = 'closed_site' and m.member_key = c.name || '|' || c.address
+        where c.closed_on is not null
+        union all
+        select site_id, name, closed_on from relit_outcome_closures
+    )
+    where closed_on < $as_of
+    group by site_id
 ),
 
 visits as (

@@ -28,7 +28,7 @@ def frame():
     300 kWh/day. R5 no closure date (not read). R6 closed after as_of (not yet closed).
     R1's and R4's series touch: R4's meter starts the day R1's standby ends.
     """
-    con = connect("closed_sites", "power_accounts", "power_readings_daily")
+    con = connect("closed_sites", "outcomes", "power_accounts", "power_readings_daily")
     insert(con, "closed_sites", [ledger("甲作坊", "A1"), ledger("乙作坊", "A2"), ledger("丙作坊", None),
                                  ledger("丁作坊", "A4"), ledger("戊作坊", "A5", None),
                                  ledger("己作坊", "A6", AS_OF + dt.timedelta(days=3))])
@@ -57,6 +57,24 @@ def test_planted_and_decoys():
     assert "现为其 32.5 倍" in r1["reason"] and "关停前日均 400 kWh" in r1["reason"]
     assert rows["R4"]["score"] > r1["score"]
     assert rows["R4"]["period_start"] == AS_OF - dt.timedelta(days=14)
+
+
+def test_closed_through_a_verdict():
+    """R7: no ledger row, but lead L7 (site R7) was found 属实 and closed (关闭取缔) 200 days
+    ago; its meter is back at 200 kWh/day. A 不属实 verdict on L8 (site R8) closes nothing."""
+    con = frame()
+    con.execute("create table lead_book (lead_no varchar, site_id varchar, first_seen date)")
+    con.execute("insert into lead_book values ('L7', 'R7', ?), ('L8', 'R8', ?)", [CLOSED, CLOSED])
+    insert(con, "outcomes", [
+        dict(lead_no="L7", checked_on=CLOSED, verdict="属实", category=3.0, measure="关闭取缔"),
+        dict(lead_no="L8", checked_on=CLOSED, verdict="不属实")])
+    insert(con, "power_accounts", [account("A7"), account("A8")])
+    insert(con, "power_readings_daily", daily("A7", [300.0] * 100 + [2.0] * 186 + [200.0] * 14)
+           + daily("A8", [300.0] * 100 + [2.0] * 186 + [200.0] * 14))
+    site(con, "R7", ("power_account", "A7"))
+    site(con, "R8", ("power_account", "A8"))
+    rows = by_site(det.detect(con, AS_OF))
+    assert "R7" in rows and "线索 L7" in rows["R7"]["reason"] and "R8" not in rows
 
 
 def test_trucks_guarded_and_read_when_present():
