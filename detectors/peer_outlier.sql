@@ -30,9 +30,7 @@ daily as (
     from power_readings_daily
     left join caps using (account_no)
     where (caps.max_day_kwh is null or kwh_total <= caps.max_day_kwh)
-      and ((day > $as_of - $window_days - $baseline_days and day <= $as_of)
-           or (day > $as_of - 364 - $window_days - $season_slack_days
-               and day <= $as_of - 364 + $season_slack_days))
+      and day > $as_of - $window_days - $baseline_days and day <= $as_of
       and kwh_total >= 0
 ),
 
@@ -40,11 +38,7 @@ daily_features as (
     select
         account_no,
         median(kwh) filter (where day > $as_of - $window_days) as level_kwh,
-        median(kwh) filter (where day <= $as_of - $window_days
-                              and day > $as_of - $window_days - $baseline_days) as prior_kwh,
-        -- busy days of the same weeks last year: growth into a recurring season is no growth
-        quantile_cont(kwh, 0.9) filter (where day <= $as_of - 364 + $season_slack_days) as ly_kwh,
-        count(*) filter (where day <= $as_of - 364 + $season_slack_days) as ly_n,
+        median(kwh) filter (where day <= $as_of - $window_days) as prior_kwh,
         -- weekend kWh per day over weekday kWh per day (1 = works the week through)
         avg(kwh) filter (where day > $as_of - $window_days and isodow(day) >= 6)
             / nullif(avg(kwh) filter (where day > $as_of - $window_days and isodow(day) < 6), 0)
@@ -55,11 +49,21 @@ daily_features as (
             / nullif(sum(kwh) filter (where day > $as_of - $window_days and kwh_valley is not null), 0)
             as valley_share,
         count(*) filter (where day > $as_of - $window_days) as days_n,
-        count(*) filter (where day <= $as_of - $window_days
-                           and day > $as_of - $window_days - $baseline_days) as prior_n
+        count(*) filter (where day <= $as_of - $window_days) as prior_n
     from daily
     group by account_no
     having count(*) filter (where day > $as_of - $window_days) >= $min_days
+),
+
+last_year as (
+    -- busy days of the same weeks last year, only for accounts that grew: growth into a
+    -- recurring season (irrigation, heating) is no growth
+    select d.account_no, quantile_cont(d.kwh_total, 0.9) as ly_kwh, count(*) as ly_n
+    from power_readings_daily as d
+    semi join (select account_no from daily_features where level_kwh > prior_kwh) using (account_no)
+    where d.day > $as_of - 364 - $window_days - $season_slack_days
+      and d.day <= $as_of - 364 + $season_slack_days and d.kwh_total >= 0
+    group by d.account_no
 ),
 
 night as (
@@ -90,7 +94,7 @@ features as (
             case when d.prior_n >= $min_days
                  then greatest(least(ln((1 + d.level_kwh) / (1 + d.prior_kwh)),
                                      coalesce(ln((1 + d.level_kwh)
-                                              / (1 + case when d.ly_n >= 7 then d.ly_kwh end)), 100)),
+                                              / (1 + case when y.ly_n >= 7 then y.ly_kwh end)), 100)),
                           0) end
                 as growth,
             d.weekend_ratio as weekend,
@@ -99,6 +103,7 @@ features as (
             -- 谷 share only where no interval data: a different scale (the valley is not night)
             case when n.night_share is null then d.valley_share end as valley
         from daily_features as d
+        left join last_year as y using (account_no)
         join accounts as a using (account_no)
         left join night as n using (account_no)
     )
