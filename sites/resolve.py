@@ -18,6 +18,10 @@ registration before a permit, an account, a ledger entry, a truck place, a tip),
 place keeps its id week after week while its anchor stays; `site_history` keeps each run's
 membership so merges and splits stay traceable.
 
+A name or address never links records whose points lie more than `veto_m` apart, nor two
+records carrying different 统一社会信用代码 (two legal entities; a second firm in a host's yard
+still joins through `colocated`, by its meter's position).
+
 Known limits: firms without a shared code, name or numbered address and without coordinates
 stay apart; two firms at one numbered address merge (that is a 厂中厂 candidate, on purpose).
 """
@@ -43,6 +47,7 @@ _SQL = "resolve.sql"
 class ResolveParams:
     reach_m: float = 150.0  # a point-only record joins the nearest identity within this
     colocated_m: float = 30.0  # same unnumbered address and this close to a firm: one site
+    veto_m: float = 500.0  # records whose points lie further apart are never one site by name/address
     max_group: int = 6  # a name or address shared by more records than this links nothing
     tip_min_similarity: float = 75.0  # rapidfuzz partial ratio of a tip's words to a name
 
@@ -53,6 +58,7 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, as_of: dt.date,
     bound = asdict(params)
     _ensure_truck_places(con)
     run(con, _SQL, "records")
+    run(con, _SQL, "apart")
     run(con, _SQL, "edges", bound)
     run(con, _SQL, "near", bound)
     _tip_links(con, params)

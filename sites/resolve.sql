@@ -66,6 +66,14 @@ select row_number() over (order by kind, key) - 1 as node, *,
        regexp_extract(addr_norm, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区|居委会|工业园区|集中区|园区))', 2) as village
 from normalised;
 
+-- name: apart
+-- Two records are evidently apart when their points are far from each other, or when both
+-- carry a 统一社会信用代码 and the codes differ (two legal entities): a shared name or address
+-- then links nothing.
+create or replace temp macro xhg_apart(uscc_a, uscc_b, lon_a, lat_a, lon_b, lat_b, veto_m) as
+    coalesce(distance_m(lon_a, lat_a, lon_b, lat_b) > veto_m, false)
+    or coalesce(uscc_a <> uscc_b, false);
+
 -- name: edges
 -- Candidate links. Rules, strongest first; each (a, b) with a < b.
 create or replace temp table _links as
@@ -100,6 +108,7 @@ by_name as (
     where a.name_norm in (select name_norm from name_groups)
       and a.kind <> b.kind
       and (a.town is null or b.town is null or a.town = b.town)
+      and not xhg_apart(a.uscc, b.uscc, a.lon, a.lat, b.lon, b.lat, $veto_m)
 ),
 
 addr_groups as (
@@ -114,6 +123,7 @@ by_address as (
     select a.node as a, b.node as b, 'address', 0.8
     from r as a join r as b on a.addr_norm = b.addr_norm and a.node < b.node
     where a.addr_norm in (select addr_norm from addr_groups)
+      and not xhg_apart(a.uscc, b.uscc, a.lon, a.lat, b.lon, b.lat, $veto_m)
 ),
 
 by_colocated as (
