@@ -34,7 +34,7 @@ daily as (
       and kwh_total >= 0
 ),
 
-daily_features as (
+daily_features as materialized (
     select
         account_no,
         median(kwh) filter (where day > $as_of - $window_days) as level_kwh,
@@ -81,7 +81,7 @@ night as (
     group by account_no
 ),
 
-features as (
+features as materialized (
     -- one row per account and feature, oriented so that high = suspicious
     unpivot (
         select
