@@ -145,9 +145,9 @@ def ingest_file(wh: Warehouse, con: duckdb.DuckDBPyConnection, path: Path, inbox
 def _load(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: RawTable,
           plan: CastPlan, report: FileReport, load_id: int, archived: str,
           stat, started: dt.datetime) -> None:
-    stage = wh.tmp / f"stage-{load_id}.parquet"
-    con.execute(f"copy ({plan.stage_sql(raw)}) to '{stage}' (format parquet)")
-    s = f"read_parquet('{stage}')"
+    # the cast rows, once: a temp table (it spills to the warehouse's tmp folder when large)
+    con.execute(f"create or replace temp table _stage as {plan.stage_sql(raw)}")
+    s = "_stage"
     report.rows_read = con.execute(f"select count(*) from {s}").fetchone()[0]
     con.execute("begin")
     try:
@@ -156,8 +156,9 @@ def _load(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: 
             from (select _row, unnest(_issues) as i from {s} where _issues is not null)""",
                     {"id": load_id, "f": report.file})
         dups = plan.dedupe(con, s, load_id, report.file)
-        good = (f"(select * from {s} where not _reject and _row not in "
-                f"(select _row from {dups}))")
+        has_dups = con.execute(f"select count(*) from {dups}").fetchone()[0] > 0
+        good = (f"(select * from {s} where not _reject"
+                + (f" and _row not in (select _row from {dups}))" if has_dups else ")"))
         if spec.lake_partition:
             report.updated = write_lake(con, wh, spec, plan, good, load_id)
         else:
@@ -175,7 +176,7 @@ def _load(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: 
         con.execute("rollback")
         raise
     finally:
-        stage.unlink(missing_ok=True)
+        con.execute("drop table if exists _stage")
     refresh_lake_views(con, wh)
 
 

@@ -58,7 +58,8 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec, 
                f"{_key_match(spec, 'o', 'n')} union all {new}")
     out = wh.tmp / f"lake-{load_id}"
     con.execute(f"copy ({new}) to '{out}' (format parquet, partition_by (part), "
-                f"filename_pattern 'load{load_id}_{{i}}', write_partition_columns false)")
+                f"filename_pattern 'load{load_id}_{{i}}', write_partition_columns false, "
+                "compression 'zstd')")
     con.execute("delete from lake_files where table_name = $t and part in (select unnest($parts))",
                 {"t": spec.name, "parts": parts})
     for p, rel, rows in _move_into_lake(wh, spec, out, load_id):

@@ -40,9 +40,10 @@ def test_killed_load_leaves_nothing_and_reloads(tmp_path):
     wh.connect().close()
     proc = subprocess.Popen([sys.executable, "-c", LOADER, str(wh.path), str(path), str(inbox)])
     deadline = time.time() + 60
-    while time.time() < deadline and not list(wh.tmp.glob("stage-*")):  # mid-file: staging
+    # mid-file: the raw file is archived (first step of a load) and nothing is committed yet
+    while time.time() < deadline and not list(wh.archive.rglob("*.csv")):
         time.sleep(0.005)
-    staged = bool(list(wh.tmp.glob("stage-*")))
+    staged = bool(list(wh.archive.rglob("*.csv")))
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL and staged, "the loader was not caught mid-file"
     con = wh.connect()
