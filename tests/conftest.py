@@ -80,3 +80,18 @@ def demo_county(tmp_path_factory):
         ingest_file(wh, con, path, inbox)
     con.close()
     return json.loads((root / "truth.json").read_text(encoding="utf-8")), wh
+
+
+@pytest.fixture
+def county_copy(demo_county, tmp_path):
+    """A private copy of the ingested demo county, for tests that screen (they write leads)."""
+    import shutil
+
+    from sources.warehouse import Warehouse
+
+    truth, wh = demo_county
+    copy = Warehouse(tmp_path / "copy" / "warehouse.duckdb")
+    copy.path.parent.mkdir()
+    shutil.copyfile(wh.path, copy.path)
+    shutil.copytree(wh.lake, copy.lake)
+    return truth, copy

@@ -11,8 +11,8 @@ from pipelines.screen import screen_flow
 from reports.lead_list import LEAD_COLUMNS, OUTCOME_COLUMNS
 
 
-def test_two_weeks_keep_numbers_and_statuses(prefect_harness, demo_county, tmp_path):
-    truth, wh = demo_county
+def test_two_weeks_keep_numbers_and_statuses(prefect_harness, county_copy, tmp_path):
+    truth, wh = county_copy
     first = screen_flow(str(wh.path), dt.date(2026, 11, 23), str(tmp_path))
     second = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
     assert (first["week"], second["week"]) == ("2026-W48", "2026-W49")
