@@ -44,11 +44,12 @@ candidates as (
 ),
 
 weeks as (
-    -- one row per account and week: median kWh/day of the days read
+    -- one row per account and week: mean kWh/day of the days read (a median would call a week
+    -- with three batch days out of seven idle)
     select
         account_no,
         (($as_of - day) // 7)::integer as w,
-        median(kwh) as week_kwh
+        avg(kwh) as week_kwh
     from daily
     semi join candidates using (account_no)
     group by all

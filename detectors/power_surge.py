@@ -1,9 +1,10 @@
 """power_surge: consumption that surges far above the account's own history.
 
-Flags a site whose power account drew, over the last `recent_days` (to `as_of`), a median
-daily kWh far above the median of the `baseline_days` before — the "短期内用电量激增" list the
-notices ask power companies for. Season-aware: where history allows, the same weeks last
-year (364 days back, weekday-aligned) are looked at; the ratio is divided by last year's own
+Flags a site whose power account drew, over the last `recent_days` (to `as_of`), an
+upper-quartile daily kWh (a batch workshop idles some days) far above the median of the
+`baseline_days` before — the "短期内用电量激增" list the notices ask power companies for.
+Season-aware: where history allows, the same weeks last year (364 days back,
+weekday-aligned) are looked at; the ratio is divided by last year's own
 surge at that time, and capped by how far this year exceeds last year's busy-day level (90th
 percentile within ± `season_slack_days`) and beyond the highest monthly median of the year
 before the baseline. Irrigation rounds and winter heating recur, so they cancel out; a site

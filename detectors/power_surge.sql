@@ -16,19 +16,20 @@ recent as (
 ),
 
 busy as (
-    -- a cheap necessary condition before any median: a recent median of at least
-    -- min_increase_kwh needs half the recent days at that level (drops most households)
+    -- a cheap necessary condition before any quantile: a recent upper quartile of at least
+    -- min_increase_kwh needs a quarter of the recent days at that level (drops most households)
     select account_no
     from recent
     where day > $as_of - $recent_days
     group by account_no
-    having count(*) filter (where kwh >= $min_increase_kwh) >= $min_recent_days / 2
+    having count(*) filter (where kwh >= $min_increase_kwh) >= $min_recent_days / 4
 ),
 
 levels as (
     select
         account_no,
-        median(kwh) filter (where day > $as_of - $recent_days) as recent_kwh,
+        -- the upper quartile, not the median: a batch workshop runs some days and idles others
+        quantile_cont(kwh, 0.75) filter (where day > $as_of - $recent_days) as recent_kwh,
         avg(kwh) filter (where day > $as_of - $recent_days) as recent_mean_kwh,
         count(*) filter (where day > $as_of - $recent_days) as recent_n,
         median(kwh) filter (where day <= $as_of - $recent_days) as base_kwh,
@@ -61,8 +62,8 @@ last_year as (
     -- 364 days back keeps weekdays aligned with this year's windows
     select
         account_no,
-        median(kwh) filter (where day > $as_of - 364 - $recent_days
-                              and day <= $as_of - 364) as ly_recent_kwh,
+        quantile_cont(kwh, 0.75) filter (where day > $as_of - 364 - $recent_days
+                                           and day <= $as_of - 364) as ly_recent_kwh,
         count(*) filter (where day > $as_of - 364 - $recent_days
                            and day <= $as_of - 364) as ly_recent_n,
         median(kwh) filter (where day <= $as_of - 364 - $recent_days) as ly_base_kwh,
@@ -150,7 +151,7 @@ select
     $as_of - ($recent_days - 1) as period_start,
     $as_of as period_end,
     null as category_hint,
-    '户号 ' || account_no || '：近' || $recent_days || '天日用电中位数 '
+    '户号 ' || account_no || '：近' || $recent_days || '天较高日用电(75分位) '
         || format('{:,.0f}', recent_kwh) || ' kWh，为前' || $baseline_days || '天中位数 '
         || format('{:,.1f}', base_kwh) || ' kWh 的 ' || format('{:.1f}', ratio) || ' 倍'
         || case
