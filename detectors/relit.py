@@ -56,6 +56,7 @@ class Params:
     jump_weight: float = 0.6  # share of the score that the dormant-to-active jump decides
     unknown_jump: float = 0.6  # jump assumed when no dormant readings exist
     truck_visit_weight: float = 0.35  # per truck stay after the closure
+    parked_min: float = 360.0  # stays this long (overnight parking) are not visits
 
 
 def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:

@@ -27,6 +27,8 @@ visits as (
     join truck_place_visits as v on v.place_id = m.member_key
     join truck_stays as s on s.stay_id = v.stay_id
     where s.started_at > c.closed_on + interval 1 day and s.started_at < $as_of::date + interval 1 day
+      -- an overnight park is a driver living nearby, not a delivery to a workshop
+      and date_diff('minute', s.started_at, s.ended_at) < $parked_min
 ),
 
 per_site as (

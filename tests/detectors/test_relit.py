@@ -105,3 +105,31 @@ def test_demo_floor_p007_above_closed_decoys():
     assert s.get(target, 0) > 0.55
     decoys = decoy_sites(con, demo, "closed_dark", "closed_reused")
     assert decoys and s[target] > max(s.get(d, 0) for d in decoys) + 0.3
+
+
+def _relit_truck_frame(stays: list[tuple[int, int]]):
+    """The closed site R2 of `frame()`, with one truck's stays (start hour, minutes) on
+    consecutive nights of the last week."""
+    con = frame()
+    con.execute("create table truck_stays (stay_id varchar, plate varchar, started_at timestamp,"
+                " ended_at timestamp, night boolean)")
+    con.execute("create table truck_place_visits (stay_id varchar, place_id varchar)")
+    for i, (hour, minutes) in enumerate(stays):
+        start = dt.datetime.combine(AS_OF - dt.timedelta(days=6 - i), dt.time(hour))
+        con.execute("insert into truck_stays values (?, '晋MA1', ?, ?, true)",
+                    [f"s{i}", start, start + dt.timedelta(minutes=minutes)])
+        con.execute("insert into truck_place_visits values (?, 'E1N1')", [f"s{i}"])
+    con.execute("insert into site_members values ('R2', 'truck_place', 'E1N1', 'test', 1.0)")
+    return con
+
+
+def test_overnight_parking_at_a_closed_site_is_not_a_visit():
+    """A truck parked 8 hours each night beside a dark closed site: its driver lives there."""
+    con = _relit_truck_frame([(23, 8 * 60), (23, 8 * 60), (22, 9 * 60)])
+    assert [r for r in det.detect(con, AS_OF).to_pylist() if r["site_id"] == "R2"] == []
+
+
+def test_night_deliveries_at_a_closed_site_are_visits():
+    con = _relit_truck_frame([(23, 50), (1, 40)])
+    (row,) = [r for r in det.detect(con, AS_OF).to_pylist() if r["site_id"] == "R2"]
+    assert row["category_hint"] == "复燃"
