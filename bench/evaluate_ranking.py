@@ -55,7 +55,12 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
     truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
     con = Warehouse(root / "warehouse.duckdb").connect(read_only=True)
     planted = entity_ranks(con, truth["planted"], result["week"])
-    decoys = entity_ranks(con, truth["decoys"], result["week"])
+    # a decoy that is the very firm a planted site hides in (a licensed plant producing beyond
+    # its permit is both) is not an innocent look-alike
+    planted_keys = {k for p in truth["planted"] for f in ("account_nos", "usccs") for k in p.get(f, [])}
+    innocent = [d for d in truth["decoys"]
+                if not planted_keys & {k for f in ("account_nos", "usccs") for k in d.get(f, [])}]
+    decoys = entity_ranks(con, innocent, result["week"])
     con.close()
     n = len(planted)
     top20 = sum(1 for r in planted if r is not None and r <= 20)
@@ -68,6 +73,8 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
         "recall@20": round(top20 / n, 3),
         "recall@50": round(sum(1 for r in planted if r is not None and r <= 50) / n, 3),
         "decoys_in_top20": sum(1 for r in decoys if r is not None and r <= 20),
+        "decoy_kinds_top20": sorted(d["kind"] for d, r in zip(innocent, decoys, strict=True)
+                                    if r is not None and r <= 20),
         "categories_missing_top50": sorted(cats - cats_found),
         "planted_ranks": {p["id"] + f"(c{p['category']},{p.get('strength', '')})": r
                           for p, r in zip(truth["planted"], planted, strict=True)},

@@ -202,7 +202,11 @@ findings as (
     select
         *,
         1 - (1 - (case when has_valid then $growth_weight * coalesce(s_growth, 0) else 0 end))
-            * (1 - $cargo_weight * s_cargo) * (1 - $storage_weight * s_storage) * (1 - s_lapsed)
+            -- a producer's off-scope cargo is mostly feedstock (a production permit lists
+            -- products): it counts in full only with the output growth that new products need
+            * (1 - $cargo_weight * s_cargo * (case when trading_only then 1
+                   else $feedstock_share + (1 - $feedstock_share) * coalesce(s_growth, 0) end))
+            * (1 - $storage_weight * s_storage) * (1 - s_lapsed)
             as score
     from scored
 )

@@ -68,12 +68,13 @@ def test_planted_and_decoys():
     assert set(rows) == {"B1", "B4", "B5", "B6"}
     assert "已于 2026-11-29 过期" in rows["B6"]["reason"] and "二氯甲烷" in rows["B6"]["reason"]
     assert rows["B6"]["score"] > 0.4
-    assert rows["B1"]["score"] > 0.65 and "二氯甲烷 4 车次" in rows["B1"]["reason"]
+    # off-scope cargo at a producer with flat power may be feedstock: moderate, not blatant
+    assert 0.3 < rows["B1"]["score"] < 0.5 and "二氯甲烷 4 车次" in rows["B1"]["reason"]
     assert rows["B1"]["category_hint"] == "1"
     assert rows["B4"]["facts"]["trading_only"] and "不带储存" in rows["B4"]["reason"]
     growth = rows["B5"]["facts"]["growth"]
     assert abs(growth - (2600 + 500) / 1500) < 0.01  # site sums its accounts
-    assert 0.2 < rows["B5"]["score"] < rows["B1"]["score"]
+    assert 0.3 < rows["B5"]["score"] < 0.6
 
 
 def test_contract_and_empty():
