@@ -58,6 +58,16 @@ def conform(table: pa.Table) -> pa.Table:
     return table.select(EVIDENCE.names).cast(EVIDENCE)
 
 
+TRUCK_TABLES = ("truck_stays", "truck_place_visits", "truck_places")
+
+
+def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:
+    """Whether all these tables (or temp tables) exist: a county without GPS has no stays."""
+    found = con.execute("select count(distinct table_name) from information_schema.tables"
+                        " where table_name in ?", [list(names)]).fetchone()
+    return bool(found) and found[0] == len(names)
+
+
 def empty() -> pa.Table:
     return EVIDENCE.empty_table()
 

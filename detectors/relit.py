@@ -31,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors import chem_terms
-from detectors.base import conform, run_sql, sql_params
+from detectors.base import conform, has_tables, run_sql, sql_params
 
 NAME = "relit"
 POWER_SQL = Path(__file__).with_name("relit_power.sql")
@@ -58,11 +58,6 @@ class Params:
     truck_visit_weight: float = 0.35  # per truck stay after the closure
     parked_min: float = 360.0  # stays this long (overnight parking) are not visits
 
-
-def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:
-    found = con.execute("select count(distinct table_name) from information_schema.tables"
-                        " where table_name in ?", [list(names)]).fetchone()
-    return bool(found) and found[0] == len(names)
 
 
 def outcome_closures(con: duckdb.DuckDBPyConnection) -> pa.Table:

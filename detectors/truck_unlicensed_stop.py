@@ -55,7 +55,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import empty, run_sql, sql_params
+from detectors.base import TRUCK_TABLES, empty, has_tables, run_sql, sql_params
 
 NAME = "truck_unlicensed_stop"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -86,12 +86,7 @@ class Params:
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
-    if not _has_truck_tables(con):  # a county without GPS tracks has no truck stays
+    if not has_tables(con, TRUCK_TABLES):  # a county without GPS tracks has no truck stays
         return empty()
     return run_sql(con, _SQL, sql_params(params, as_of))
 
-
-def _has_truck_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("select count(distinct table_name) from duckdb_tables() where table_name in "
-                      "('truck_stays', 'truck_place_visits', 'truck_places')").fetchone()
-    return bool(row and row[0] == 3)
