@@ -27,7 +27,7 @@ plates as (
 
 select l.lead_no as 线索编号, l.rank as 排名, l.risk as 风险分, l.level as 风险等级,
        l.category as 疑似整治类别, coalesce(s.name, '未登记场所') as 场所名称,
-       coalesce(s.address, '') as 地址, coalesce(s.township, '') as 所属乡镇,
+       coalesce(s.address, '无登记地址，按经纬度前往') as 地址, coalesce(s.township, '') as 所属乡镇,
        round(s.lon, 6) as 经度, round(s.lat, 6) as 纬度,
        coalesce(m.accounts, '') as 关联户号, coalesce(m.usccs, '') as 关联统一社会信用代码,
        coalesce(p.plates, '') as 关联车牌, l.clues as 主要线索, l.first_seen as 首次发现,

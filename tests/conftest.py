@@ -64,6 +64,7 @@ def prefect_harness():
 def demo_county(tmp_path_factory):
     """A small generated county, ingested once per test session: (truth dict, Warehouse)."""
     import json
+    import shutil
 
     from data.generator import generate
     from pipelines.ingest import list_new_files
@@ -79,19 +80,24 @@ def demo_county(tmp_path_factory):
     for path in files:
         ingest_file(wh, con, path, inbox)
     con.close()
+    pristine = root / "pristine"  # as ingested, before any test builds sites or screens
+    pristine.mkdir()
+    shutil.copyfile(wh.path, pristine / wh.path.name)
+    shutil.copytree(wh.lake, pristine / wh.lake.name)
     return json.loads((root / "truth.json").read_text(encoding="utf-8")), wh
 
 
 @pytest.fixture
 def county_copy(demo_county, tmp_path):
-    """A private copy of the ingested demo county, for tests that screen (they write leads)."""
+    """A private copy of the demo county as ingested, for tests that screen (they write leads)."""
     import shutil
 
     from sources.warehouse import Warehouse
 
     truth, wh = demo_county
+    pristine = wh.path.parent / "pristine"
     copy = Warehouse(tmp_path / "copy" / "warehouse.duckdb")
     copy.path.parent.mkdir()
-    shutil.copyfile(wh.path, copy.path)
-    shutil.copytree(wh.lake, copy.lake)
+    shutil.copyfile(pristine / wh.path.name, copy.path)
+    shutil.copytree(pristine / wh.lake.name, copy.lake)
     return truth, copy

@@ -11,10 +11,10 @@ from pathlib import Path
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "lead_evidence.py"
 
 
-def test_notebook_shows_the_top_lead(prefect_harness, demo_county, tmp_path):
+def test_notebook_shows_the_top_lead(prefect_harness, county_copy, tmp_path):
     from pipelines.screen import screen_flow
 
-    _, wh = demo_county
+    _, wh = county_copy
     result = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
     lead_no = result["top"][0]["线索编号"]
     out = subprocess.run([sys.executable, str(NOTEBOOK), lead_no, "--warehouse", str(wh.path)],

@@ -34,8 +34,8 @@ def test_two_weeks_keep_numbers_and_statuses(prefect_harness, county_copy, tmp_p
     assert sum(1 for s in statuses_2.values() if s == "新增") == new_numbers
 
 
-def test_lead_list_files_follow_the_contract(prefect_harness, demo_county, tmp_path):
-    _, wh = demo_county
+def test_lead_list_files_follow_the_contract(prefect_harness, county_copy, tmp_path):
+    _, wh = county_copy
     result = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
     book = CalamineWorkbook.from_path(result["xlsx"])
     assert book.sheet_names[0] == "线索清单" and book.sheet_names[-1] == "说明"
