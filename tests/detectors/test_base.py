@@ -1,0 +1,36 @@
+"""The detector contract: overrides from a TOML file, typed; evidence columns enforced."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from detectors import DETECTORS
+from detectors.base import EVIDENCE, conform, load_overrides, with_overrides
+
+
+def test_every_detector_keeps_the_contract():
+    names = [m.NAME for m in DETECTORS]
+    assert len(names) == len(set(names)) == 15
+    for module in DETECTORS:
+        assert callable(module.detect) and module.Params() == module.Params()  # frozen, defaults
+
+
+def test_overrides_from_toml_are_typed(tmp_path):
+    night = next(m for m in DETECTORS if m.NAME == "night_load")
+    path = tmp_path / "params.toml"
+    path.write_text("[night_load]\nnight_start_hour = 21\nmin_share = 1\n", encoding="utf-8")
+    params = with_overrides(night.Params(), load_overrides(path)["night_load"])
+    assert params.night_start_hour == 21 and params.min_share == 1.0
+    with pytest.raises(ValueError, match="参数 nonsense 不存在"):
+        with_overrides(night.Params(), {"nonsense": 1})
+    with pytest.raises(ValueError, match="应为 int"):
+        with_overrides(night.Params(), {"night_start_hour": "21点"})
+
+
+def test_conform_refuses_a_missing_column():
+    table = pa.table({"site_id": ["S1"], "detector": ["x"], "score": [0.5]})
+    with pytest.raises(ValueError, match="evidence columns"):
+        conform(table)
+    full = EVIDENCE.empty_table()
+    assert conform(full).schema == EVIDENCE
