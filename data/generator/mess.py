@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from data.generator import texts as tx
-from data.generator.coords import wgs84_to_bd09, wgs84_to_gcj02
+from sources.geo import convert
 
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -52,8 +52,8 @@ def crs_mix(df: pl.DataFrame, rng: np.random.Generator, p_gcj: float, p_bd: floa
     """Rewrite part of 经度/纬度 to GCJ-02 or BD-09 and say so in 坐标系."""
     lon, lat = df["经度"].to_numpy().astype(float), df["纬度"].to_numpy().astype(float)
     u = rng.random(len(lon))
-    glon, glat = wgs84_to_gcj02(lon, lat)
-    blon, blat = wgs84_to_bd09(lon, lat)
+    glon, glat = convert(lon, lat, "WGS84", "GCJ02")
+    blon, blat = convert(lon, lat, "WGS84", "BD09")
     crs = np.where(u < p_gcj, "GCJ02", np.where(u < p_gcj + p_bd, "BD09", "WGS84"))
     nlon = np.where(crs == "GCJ02", glon, np.where(crs == "BD09", blon, lon))
     nlat = np.where(crs == "GCJ02", glat, np.where(crs == "BD09", blat, lat))
