@@ -13,7 +13,6 @@ from prefect.cache_policies import NO_CACHE
 
 from sources import FOLDERS
 from sources.load import FileReport, ingest_file
-from sources.readers import FORMATS
 from sources.warehouse import Warehouse
 from sources.write import prune_lake
 
@@ -67,7 +66,9 @@ def ingest_flow(inbox: str, warehouse: str, out_dir: str = "reports/out",
         seen = {(f, s, m) for f, s, m in con.execute(
             "select file, size_bytes, mtime from load_manifest where status <> 'quarantined'"
         ).fetchall()}
-        files, _ = list_new_files(inbox_path, seen)
+        files, skipped = list_new_files(inbox_path, seen)
+        if skipped and report_format == "text":
+            print(f"另有 {skipped} 个文件此前已处理过且未改动，跳过。", flush=True)
         first_id = con.execute("select coalesce(max(load_id), 0) from load_manifest").fetchone()[0]
         reports = []
         for path in files:
@@ -108,4 +109,4 @@ def _publish(reports: list[FileReport], rejects_csv: Path | None) -> None:
     create_markdown_artifact("\n".join(lines), key="xhg-ingest", description="本次入库情况")
 
 
-__all__ = ["ingest_flow", "list_new_files", "unknown_folders", "FORMATS"]
+__all__ = ["ingest_flow", "list_new_files", "unknown_folders"]

@@ -19,7 +19,6 @@ import polars as pl
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
-FORMATS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
 _CHUNK = 1 << 22
 _TITLE_ROWS_MAX = 15  # how far down an xlsx header may sit below title rows
 
