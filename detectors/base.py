@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from sources.sqlfile import bound
+from sources.sqlfile import bound, run_all
 
 EVIDENCE = pa.schema([
     ("site_id", pa.string()),
@@ -66,6 +66,11 @@ def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:
     found = con.execute("select count(distinct table_name) from information_schema.tables"
                         " where table_name in ?", [list(names)]).fetchone()
     return bool(found) and found[0] == len(names)
+
+
+def install_truck_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The table macros the truck detectors share (detectors/truck_common.sql)."""
+    run_all(con, Path(__file__).with_name("truck_common.sql"))
 
 
 def empty() -> pa.Table:

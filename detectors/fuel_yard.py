@@ -45,7 +45,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import TRUCK_TABLES, empty, has_tables, run_sql, sql_params
+from detectors.base import TRUCK_TABLES, empty, has_tables, install_truck_macros, run_sql, sql_params
 
 NAME = "fuel_yard"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -77,5 +77,6 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     if not has_tables(con, TRUCK_TABLES):  # a county without GPS tracks has no truck stays
         return empty()
+    install_truck_macros(con)
     return run_sql(con, _SQL, sql_params(params, as_of))
 

@@ -3,15 +3,6 @@
 -- waybills over tanker_lookback_days.
 with
 
-stays as (
-    select stay_id, plate, started_at, ended_at, duration_min, night
-    from truck_stays
-    where started_at >= $as_of - ($window_days - 1) and started_at < $as_of + 1
-),
-
-place_visits as (
-    select stay_id, place_id from truck_place_visits
-),
 
 places as (
     -- near_fuel_station: sites.places' hook for a fuel-station source besides the permits
@@ -77,26 +68,20 @@ site_licence as (
 
 visits as (
     select
-        ps.site_id, v.place_id, s.*,
+        s.* exclude (lon, lat),
         coalesce(l.fuel_m <= $licensed_reach_m, false) or coalesce(sl.has_fuel, false)
             or coalesce(pl.near_fuel_station, false) as fuel_licensed,
         -- a fuel permit a little beyond reach may be this very station, geocoded off
         l.fuel_m as fuel_permit_m,
         coalesce(l.near_other, false) or coalesce(sl.has_other, false) as other_licensed
-    from stays as s
-    inner join place_visits as v using (stay_id)
-    inner join place_site as ps using (place_id)
+    from xhg_truck_site_stays($as_of, $window_days) as s
     inner join places as pl using (place_id)
     left join place_licence as l using (place_id)
     left join site_licence as sl using (site_id)
 ),
 
 pairs as (
-    -- one truck's stays at one site: parked overnight for hours is where a driver sleeps
-    select site_id, plate,
-           median(duration_min) >= $park_dwell_min and avg(night::int) >= $park_night_share as parked
-    from visits
-    group by site_id, plate
+    select * from xhg_truck_parked($as_of, $window_days, $park_dwell_min, $park_night_share)
 ),
 
 site_plates as (

@@ -2,15 +2,6 @@
 -- station is. Window: stays starting in days (as_of - window_days, as_of].
 with
 
-stays as (
-    select stay_id, plate, started_at, ended_at, duration_min, night
-    from truck_stays
-    where started_at >= $as_of - ($window_days - 1) and started_at < $as_of + 1
-),
-
-place_visits as (
-    select stay_id, place_id from truck_place_visits
-),
 
 places as (
     -- near_fuel_station: sites.places' hook for a fuel-station source besides the permits
@@ -134,17 +125,13 @@ place_remote as (
 
 visits as (
     select
-        ps.site_id,
-        v.place_id,
-        s.*,
+        s.* exclude (lon, lat),
         l.nearest_permit_m,
         l.nearest_holder,
         coalesce(l.nearest_permit_m <= $licensed_reach_m, false)
             or coalesce(pl.near_fuel_station, false)
             or coalesce(f.has_permit, false) as licensed
-    from stays as s
-    inner join place_visits as v using (stay_id)
-    inner join place_site as ps using (place_id)
+    from xhg_truck_site_stays($as_of, $window_days) as s
     inner join places as pl using (place_id)
     left join place_licence as l using (place_id)
     left join site_facts as f using (site_id)
@@ -165,14 +152,7 @@ site_where as (
 ),
 
 pairs as (
-    -- one truck's stays at one site: parked overnight for hours is where a driver sleeps
-    select
-        site_id,
-        plate,
-        median(duration_min) >= $park_dwell_min
-            and avg(night::int) >= $park_night_share as parked
-    from visits
-    group by site_id, plate
+    select * from xhg_truck_parked($as_of, $window_days, $park_dwell_min, $park_night_share)
 ),
 
 kept as (

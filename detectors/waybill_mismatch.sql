@@ -2,15 +2,6 @@
 -- Window: stays starting in days (as_of - window_days, as_of].
 with
 
-stays as (
-    select stay_id, plate, started_at, ended_at, duration_min, lon, lat, night
-    from truck_stays
-    where started_at >= $as_of - ($window_days - 1) and started_at < $as_of + 1
-),
-
-place_visits as (
-    select stay_id, place_id from truck_place_visits
-),
 
 places as (
     -- near_fuel_station: sites.places' hook for a fuel-station source besides the permits
@@ -82,19 +73,13 @@ place_licence as (
 ),
 
 visits as (
-    select ps.site_id, v.place_id, s.*, l.place_id is not null as licensed
-    from stays as s
-    inner join place_visits as v using (stay_id)
-    inner join place_site as ps using (place_id)
+    select s.*, l.place_id is not null as licensed
+    from xhg_truck_site_stays($as_of, $window_days) as s
     left join place_licence as l using (place_id)
 ),
 
 pairs as (
-    -- one truck's stays at one site: parked overnight for hours is where a driver sleeps
-    select site_id, plate,
-           median(duration_min) >= $park_dwell_min and avg(night::int) >= $park_night_share as parked
-    from visits
-    group by site_id, plate
+    select * from xhg_truck_parked($as_of, $window_days, $park_dwell_min, $park_night_share)
 ),
 
 site_plates as (

@@ -1,0 +1,20 @@
+-- What the truck detectors share: a site's truck stays in the window, and which trucks only
+-- park there. Table macros, installed by detectors.base.install_truck_macros before each runs.
+
+-- name: site_stays
+-- stays starting in days (as_of - window_days, as_of], at the places members of a site
+create or replace temp macro xhg_truck_site_stays(as_of, window_days) as table
+    select m.site_id, v.place_id, s.stay_id, s.plate, s.started_at, s.ended_at, s.duration_min,
+           s.lon, s.lat, s.night
+    from truck_stays as s
+    inner join truck_place_visits as v using (stay_id)
+    inner join site_members as m on m.member_kind = 'truck_place' and m.member_key = v.place_id
+    where s.started_at >= as_of - (window_days - 1) and s.started_at < as_of + 1;
+
+-- name: parked
+-- one truck's stays at one site: parked overnight for hours is where a driver sleeps
+create or replace temp macro xhg_truck_parked(as_of, window_days, dwell_min, night_share) as table
+    select site_id, plate,
+           median(duration_min) >= dwell_min and avg(night::int) >= night_share as parked
+    from xhg_truck_site_stays(as_of, window_days)
+    group by site_id, plate;
