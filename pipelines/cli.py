@@ -46,10 +46,25 @@ def _summary(reports: list[dict]) -> None:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from pipelines.screen import screen_flow
+    from pipelines import cluster
 
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    result = screen_flow(str(_warehouse(args)), as_of, args.out, args.config)
+    if args.dask:
+        try:  # before Prefect starts: a wrong address is told in one line, not a traceback
+            target = cluster.parse(args.dask)
+            cluster.check(target)
+            if not target.on_this_machine:
+                cluster.api_url_for_workers(target)  # a remote cluster needs a Prefect server
+        except cluster.ClusterError as e:
+            print(f"错误：{e}", file=sys.stderr)
+            return 2
+    from pipelines.screen import screen_flow
+
+    try:
+        result = screen_flow(str(_warehouse(args)), as_of, args.out, args.config, dask_address=args.dask)
+    except cluster.ClusterError as e:  # e.g. a remote cluster while Prefect has no server
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
     print_top(result, args.top)
     return 0
 
@@ -118,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--as-of", help="截止日期 YYYY-MM-DD（默认：最新数据的次日）")
     g.add_argument("--config", help="检测器参数覆盖文件（TOML）")
     g.add_argument("--top", type=int, default=10, help="在屏幕上显示前几条（默认 10）")
+    g.add_argument("--dask", metavar="ADDRESS",
+                   help="在 Dask 集群上并行运行检测器：tcp://主机:8786，或 local / local:N（本机 N 个进程）")
     g.set_defaults(func=cmd_screen)
 
     g = sub.add_parser("feedback", parents=[common], help="读入核查人员填回的线索清单")

@@ -1,8 +1,17 @@
-"""The weekly screening flow: sites → detectors (one task each) → scores → ranked lead list."""
+"""The weekly screening flow: sites → detectors (one task each) → scores → ranked lead list.
+
+With `dask_address` the detectors run on a Dask cluster instead (`detect_on_dask`): the flow
+builds the sites, closes its read-write connection (DuckDB lets no other process open the
+file while one holds it read-write), the workers open the warehouse read-only, one task per
+detector, and send their evidence back; the flow reopens the file and scores as before.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from types import ModuleType
 
@@ -13,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 
 from detectors import DETECTORS
 from detectors.base import EVIDENCE, load_overrides, with_overrides
+from pipelines import cluster as clusters
 from reports import lead_rows, write_lead_list
 from scoring import assign_leads, score_sites
 from scoring.leads import iso_week
@@ -42,6 +52,47 @@ def run_detector(con, module: ModuleType, as_of: dt.date, overrides: dict) -> pa
     return module.detect(con, as_of, params)
 
 
+@task(name="detect-read-only", cache_policy=NO_CACHE)
+def run_detector_read_only(warehouse: str, name: str, as_of: dt.date, overrides: dict) -> pa.Table:
+    """One detector on a Dask worker: its own read-only connection, evidence sent back."""
+    (module,) = (m for m in DETECTORS if m.NAME == name)
+    con = Warehouse(Path(warehouse)).connect(read_only=True)
+    # spill to this machine's temp space: the warehouse's .tmp folder is shared by all workers
+    spill = tempfile.mkdtemp(prefix="xhg-duckdb-")
+    try:
+        con.execute("set temp_directory = $t", {"t": spill})
+        return run_detector.fn(con, module, as_of, overrides)
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+@flow(name="xhg-screen-detect")
+def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict) -> tuple[list[pa.Table], list[str]]:
+    """Every detector as a task on the flow's task runner (a DaskTaskRunner): the evidence in
+    DETECTORS order, and the names of those that failed."""
+    futures = [(m.NAME, run_detector_read_only.with_options(name=f"detect-{m.NAME}").submit(
+        warehouse, m.NAME, as_of, overrides)) for m in DETECTORS]
+    parts, failed = [], []
+    for name, future in futures:
+        try:
+            parts.append(future.result())
+        except Exception:  # the task failed, or its worker died: reported like a failed detector
+            failed.append(name)
+    return parts, failed
+
+
+def _detect_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str | None,
+                        as_of: dt.date, overrides: dict) -> tuple[list[pa.Table], list[str]]:
+    # workers see the flow's Prefect API through the settings each task carries
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    settings = temporary_settings(updates={PREFECT_API_URL: api_url}) if api_url else nullcontext()
+    with settings:
+        runner = clusters.task_runner(cluster)
+        return detect_on_dask.with_options(task_runner=runner)(str(wh.path.resolve()), as_of, overrides)
+
+
 @task(name="score-and-rank", cache_policy=NO_CACHE)
 def score_and_rank(con, evidence: pa.Table, as_of: dt.date) -> int:
     con.register("_evidence_arrow", evidence)
@@ -57,21 +108,35 @@ def score_and_rank(con, evidence: pa.Table, as_of: dt.date) -> int:
 
 @flow(name="xhg-screen")
 def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "reports/out",
-                config: str | None = None) -> dict:
-    """Run the weekly screening on the warehouse; write leads-<week>.xlsx/.csv."""
-    con = Warehouse(Path(warehouse)).connect()
+                config: str | None = None, dask_address: str | None = None) -> dict:
+    """Run the weekly screening on the warehouse; write leads-<week>.xlsx/.csv.
+
+    `dask_address` (tcp://host:8786, local, local:N): run the detectors on that Dask cluster.
+    """
+    cluster = api_url = None
+    if dask_address:  # fail before the sites are built, not after
+        cluster = clusters.parse(dask_address)
+        clusters.check(cluster)
+        api_url = clusters.api_url_for_workers(cluster)
+    wh = Warehouse(Path(warehouse))
+    con = wh.connect()
     try:
         as_of = as_of or default_as_of(con)
         overrides = load_overrides(Path(config) if config else None)
         n_sites = build_sites(con, as_of)
         parts, failed = [], []
-        for module in DETECTORS:
-            state = run_detector.with_options(name=f"detect-{module.NAME}")(
-                con, module, as_of, overrides, return_state=True)
-            if state.is_completed():
-                parts.append(state.result())
-            else:
-                failed.append(module.NAME)
+        if cluster is None:
+            for module in DETECTORS:
+                state = run_detector.with_options(name=f"detect-{module.NAME}")(
+                    con, module, as_of, overrides, return_state=True)
+                if state.is_completed():
+                    parts.append(state.result())
+                else:
+                    failed.append(module.NAME)
+        else:
+            con.close()  # the workers open the file read-only, which a read-write holder forbids
+            parts, failed = _detect_distributed(wh, cluster, api_url, as_of, overrides)
+            con = wh.connect()
         evidence = pa.concat_tables(parts) if parts else EVIDENCE.empty_table()
         n_leads = score_and_rank(con, evidence, as_of)
         week = iso_week(as_of)

@@ -14,6 +14,7 @@ DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    "DASK_LOGGING__DISTRIBUTED": "warning",  # `--dask`: no line per worker start and stop
 }
 
 

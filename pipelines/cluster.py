@@ -1,0 +1,123 @@
+"""Where a distributed screening runs: a running Dask scheduler, or a local cluster.
+
+`xhg screen --dask ADDRESS` takes `tcp://host:8786` (a scheduler started with `dask scheduler`,
+workers with `dask worker tcp://host:8786`), `local` (a local cluster, one worker process per
+core) or `local:N` (N worker processes). `check` fails fast, in Chinese, when the scheduler
+cannot be reached or has no workers; `api_url_for_workers` says which Prefect API the Dask
+workers report their task runs to (see README, "Screening on a Dask cluster").
+
+Dask and prefect-dask are imported only here and only when a cluster is asked for, so the
+default single-process screening does not pay for them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler, then to see a worker
+_LOCAL = re.compile(r"^local(?::(\d+))?$")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+_HOST_PORT = re.compile(r"^[\w.-]+:\d+$")
+_LOOPBACK_NAMES = ("localhost",)
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be used; the message is for the analyst (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A scheduler `address`, or (address None) a local cluster of `local_workers` processes."""
+
+    address: str | None
+    local_workers: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.address or f"本机临时集群（{self.local_workers} 个 worker 进程）"
+
+    @property
+    def on_this_machine(self) -> bool:
+        """A local cluster, or a scheduler on a loopback address: workers can reach 127.0.0.1."""
+        if self.address is None:
+            return True
+        host = urlsplit(self.address).hostname or ""
+        if host in _LOOPBACK_NAMES:
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+def parse(address: str) -> Cluster:
+    """`tcp://host:port`, `host:port`, `local` or `local:N`."""
+    text = address.strip()
+    if m := _LOCAL.match(text):
+        n = int(m.group(1)) if m.group(1) else (os.cpu_count() or 1)
+        if n < 1:
+            raise ClusterError(f"Dask 地址 {address}：worker 数至少为 1")
+        return Cluster(None, n)
+    if _HOST_PORT.match(text):
+        return Cluster("tcp://" + text)
+    if _URL.match(text):
+        return Cluster(text)
+    raise ClusterError(f"无法识别的 Dask 地址 {address!r}：应为 tcp://主机:端口（如 tcp://10.0.0.5:8786）、"
+                       "local 或 local:N")
+
+
+def check(cluster: Cluster, timeout: float | None = None) -> None:
+    """Raise ClusterError unless the scheduler answers and has at least one worker."""
+    if cluster.address is None:
+        return
+    from distributed import Client
+
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    try:
+        with Client(cluster.address, timeout=timeout, set_as_default=False) as client:
+            try:
+                client.wait_for_workers(1, timeout=timeout)
+            except TimeoutError:
+                raise ClusterError(
+                    f"已连接 Dask 调度器 {cluster.address}，但 {timeout:.0f} 秒内没有可用的 worker："
+                    f"请在计算节点上启动 dask worker {cluster.address}") from None
+    except (OSError, TimeoutError) as e:
+        raise ClusterError(
+            f"无法连接 Dask 集群 {cluster.address}（{timeout:.0f} 秒内无响应：{type(e).__name__}）。"
+            "请确认调度器已启动（dask scheduler）、地址和端口正确、本机能访问该端口。") from e
+
+
+def api_url_for_workers(cluster: Cluster) -> str | None:
+    """The Prefect API the workers should report to, when it is not already configured.
+
+    With PREFECT_API_URL set, every task carries it to its worker (None: nothing to add).
+    Without it, this process runs a temporary API on 127.0.0.1: a worker on this machine can
+    use it (else each worker process would start a temporary server of its own); a worker
+    elsewhere cannot, so a remote cluster needs a real server.
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return None
+    if not cluster.on_this_machine:
+        raise ClusterError(
+            f"使用远程 Dask 集群 {cluster.address} 时须先启动 Prefect 服务器（prefect server start），"
+            "并把 PREFECT_API_URL 设为各计算节点都能访问的地址（如 http://10.0.0.5:4200/api）。")
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return str(client.api_url)
+
+
+def task_runner(cluster: Cluster):
+    """Prefect's DaskTaskRunner on the scheduler, or on a local cluster of process workers."""
+    from prefect_dask import DaskTaskRunner
+
+    if cluster.address:
+        return DaskTaskRunner(address=cluster.address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": cluster.local_workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
