@@ -1,5 +1,5 @@
-"""prefect.yaml deploys against a real, temporary Prefect server: two deployments, Monday cron
-in Asia/Shanghai, on a process work pool."""
+"""prefect.yaml deploys against a real, temporary Prefect server: the weekly deployments, Monday
+cron in Asia/Shanghai, on a process work pool; the Dask variant with its schedule off."""
 
 from __future__ import annotations
 
@@ -60,10 +60,15 @@ def test_prefect_yaml_deploys(server):
     out = subprocess.run([PREFECT, "--no-prompt", "deploy", "--all"], **run)
     assert out.returncode == 0, out.stdout + out.stderr
     deployments = {d["name"]: d for d in _api(server, "/deployments/filter", {})}
-    assert set(deployments) == {"weekly-ingest", "weekly-screen"}
+    assert set(deployments) == {"weekly-ingest", "weekly-screen", "weekly-screen-dask"}
     screen = deployments["weekly-screen"]
     assert screen["work_pool_name"] == "xhg"
     (schedule,) = screen["schedules"]
     assert schedule["schedule"]["cron"] == "0 6 * * 1"
     assert schedule["schedule"]["timezone"] == "Asia/Shanghai"
     assert screen["entrypoint"] == "pipelines/screen.py:screen_flow"
+    dask = deployments["weekly-screen-dask"]
+    assert dask["entrypoint"] == "pipelines/screen.py:screen_flow"
+    assert dask["parameters"]["dask_address"] == "tcp://dask-scheduler:8786"
+    (schedule,) = dask["schedules"]
+    assert schedule["schedule"]["cron"] == "0 6 * * 1" and schedule["active"] is False
