@@ -52,9 +52,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
     if args.dask:
         try:  # before Prefect starts: a wrong address is told in one line, not a traceback
             target = cluster.parse(args.dask)
+            if target.address:
+                cluster.api_url_for_workers(target)  # a running cluster needs a Prefect server
             cluster.check(target)
-            if not target.on_this_machine:
-                cluster.api_url_for_workers(target)  # a remote cluster needs a Prefect server
         except cluster.ClusterError as e:
             print(f"错误：{e}", file=sys.stderr)
             return 2

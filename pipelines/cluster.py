@@ -12,17 +12,16 @@ default single-process screening does not pay for them.
 
 from __future__ import annotations
 
-import ipaddress
+import asyncio
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler, then to see a worker
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
 _HOST_PORT = re.compile(r"^[\w.-]+:\d+$")
-_LOOPBACK_NAMES = ("localhost",)
 
 
 class ClusterError(RuntimeError):
@@ -35,23 +34,6 @@ class Cluster:
 
     address: str | None
     local_workers: int = 0
-
-    @property
-    def label(self) -> str:
-        return self.address or f"本机临时集群（{self.local_workers} 个 worker 进程）"
-
-    @property
-    def on_this_machine(self) -> bool:
-        """A local cluster, or a scheduler on a loopback address: workers can reach 127.0.0.1."""
-        if self.address is None:
-            return True
-        host = urlsplit(self.address).hostname or ""
-        if host in _LOOPBACK_NAMES:
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
 
 
 def parse(address: str) -> Cluster:
@@ -74,38 +56,52 @@ def check(cluster: Cluster, timeout: float | None = None) -> None:
     """Raise ClusterError unless the scheduler answers and has at least one worker."""
     if cluster.address is None:
         return
-    from distributed import Client
-
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
-    try:
-        with Client(cluster.address, timeout=timeout, set_as_default=False) as client:
-            try:
-                client.wait_for_workers(1, timeout=timeout)
-            except TimeoutError:
-                raise ClusterError(
-                    f"已连接 Dask 调度器 {cluster.address}，但 {timeout:.0f} 秒内没有可用的 worker："
-                    f"请在计算节点上启动 dask worker {cluster.address}") from None
-    except (OSError, TimeoutError) as e:
+    try:  # in a thread of its own: the caller may be running an event loop (a flow)
+        with ThreadPoolExecutor(1) as pool:
+            workers = pool.submit(asyncio.run, _count_workers(cluster.address, timeout)).result()
+    except Exception as e:  # refused, timed out, or something else answering on that port
         raise ClusterError(
-            f"无法连接 Dask 集群 {cluster.address}（{timeout:.0f} 秒内无响应：{type(e).__name__}）。"
-            "请确认调度器已启动（dask scheduler）、地址和端口正确、本机能访问该端口。") from e
+            f"无法连接 Dask 集群 {cluster.address}（{type(e).__name__}）。请确认调度器已启动"
+            "（dask scheduler）、地址和端口正确、本机能访问该端口。") from None
+    if not workers:
+        raise ClusterError(f"已连接 Dask 调度器 {cluster.address}，但 {timeout:.0f} 秒内没有可用的 worker："
+                           f"请在计算节点上启动 dask worker {cluster.address}")
+
+
+async def _count_workers(address: str, timeout: float) -> int:
+    """Workers the scheduler knows, waiting up to `timeout` for the first one."""
+    from distributed.core import rpc
+
+    async def count() -> int:
+        async with rpc(address, timeout=timeout) as scheduler:
+            deadline = asyncio.get_running_loop().time() + timeout
+            while True:
+                workers = len((await scheduler.identity())["workers"])
+                if workers or asyncio.get_running_loop().time() > deadline:
+                    return workers
+                await asyncio.sleep(0.5)
+
+    return await asyncio.wait_for(count(), 3 * timeout)
 
 
 def api_url_for_workers(cluster: Cluster) -> str | None:
     """The Prefect API the workers should report to, when it is not already configured.
 
     With PREFECT_API_URL set, every task carries it to its worker (None: nothing to add).
-    Without it, this process runs a temporary API on 127.0.0.1: a worker on this machine can
-    use it (else each worker process would start a temporary server of its own); a worker
-    elsewhere cannot, so a remote cluster needs a real server.
+    Without it, this process runs a temporary API on 127.0.0.1 that lives as long as the flow:
+    the workers of a local cluster (started and stopped by the flow) use it, else each worker
+    process would start a temporary server of its own. The workers of a running cluster
+    outlive the flow (their Prefect clients would keep calling a server that is gone), so a
+    running cluster needs a real server, even on this machine.
     """
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         return None
-    if not cluster.on_this_machine:
+    if cluster.address is not None:
         raise ClusterError(
-            f"使用远程 Dask 集群 {cluster.address} 时须先启动 Prefect 服务器（prefect server start），"
+            f"使用 Dask 集群 {cluster.address} 时须先启动 Prefect 服务器（prefect server start），"
             "并把 PREFECT_API_URL 设为各计算节点都能访问的地址（如 http://10.0.0.5:4200/api）。")
     from prefect.client.orchestration import get_client
 

@@ -116,8 +116,8 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
     cluster = api_url = None
     if dask_address:  # fail before the sites are built, not after
         cluster = clusters.parse(dask_address)
-        clusters.check(cluster)
         api_url = clusters.api_url_for_workers(cluster)
+        clusters.check(cluster)
     wh = Warehouse(Path(warehouse))
     con = wh.connect()
     try:
