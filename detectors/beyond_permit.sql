@@ -45,9 +45,9 @@ licensed as (
         site_id,
         bool_or(valid_until >= $as_of) as has_valid,
         max(valid_until) as last_valid_until,
-        string_agg(distinct permit_no, '、') filter (where valid_until >= $as_of) as permit_nos,
-        string_agg(distinct permit_type, '、') filter (where valid_until >= $as_of) as permit_types,
-        string_agg(distinct scope, '、') filter (where valid_until >= $as_of) as permit_scope,
+        string_agg(distinct permit_no, '、' order by permit_no) filter (where valid_until >= $as_of) as permit_nos,
+        string_agg(distinct permit_type, '、' order by permit_type) filter (where valid_until >= $as_of) as permit_types,
+        string_agg(distinct scope, '、' order by scope) filter (where valid_until >= $as_of) as permit_scope,
         coalesce(bool_and(permit_type like '%不带储存%') filter (where valid_until >= $as_of), false)
             as trading_only,
         arg_max(permit_type, valid_until) as lapsed_type,
@@ -141,7 +141,7 @@ waybill_facts as (
         min(o.first_day) as first_day,
         max(o.last_day) as last_day,
         (select count(*) from deliveries as d where d.site_id = l.site_id) as n_deliveries,
-        (select string_agg(distinct d.cargo, '、') from deliveries as d where d.site_id = l.site_id)
+        (select string_agg(distinct d.cargo, '、' order by d.cargo) from deliveries as d where d.site_id = l.site_id)
             as all_cargo
     from licensed as l left join off_scope as o using (site_id)
     group by l.site_id

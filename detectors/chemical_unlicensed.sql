@@ -51,7 +51,7 @@ permit_state as (
         bool_or(valid_until >= $as_of) as has_valid,
         bool_or(valid_until >= $as_of and permit_type like '%生产%') as has_valid_production,
         max(valid_until) filter (where valid_until < $as_of) as last_expired,
-        string_agg(distinct permit_type, '、') filter (where valid_until >= $as_of) as valid_types
+        string_agg(distinct permit_type, '、' order by permit_type) filter (where valid_until >= $as_of) as valid_types
     from site_permits
     group by site_id
 ),

@@ -94,7 +94,8 @@ context as (
         exists (select 1 from members as p join permits as q on p.member_key = q.permit_no
                 where p.site_id = m.site_id and p.member_kind = 'permit')
             or exists (select 1 from permits as q where q.uscc = a.uscc) as licensed,
-        (select string_agg(distinct r.name || '（' || coalesce(left(r.scope, 30), '') || '）', '；')
+        (select string_agg(distinct r.name || '（' || coalesce(left(r.scope, 30), '') || '）', '；'
+                            order by r.name || '（' || coalesce(left(r.scope, 30), '') || '）')
          from members as x join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
          where x.site_id = m.site_id) as reg_text,
         (select string_agg(k, '、') from unnest($continuous_trades) as t(k)

@@ -52,7 +52,7 @@ capacity as (
             when three_phase and contract_kva >= 100 then 0.5
             when three_phase then 0.25
             else 0.0 end) as s_capacity,
-        string_agg(distinct tariff_class, '、') as tariff_classes,
+        string_agg(distinct tariff_class, '、' order by tariff_class) as tariff_classes,
         max(contract_kva) as contract_kva
     from accounts
     group by site_id
@@ -107,7 +107,7 @@ deliveries as (
         site_id,
         count(*) as n_deliveries,
         count(*) filter (where cargo not similar to '.*(汽油|柴油).*') as n_chemical,
-        string_agg(distinct cargo, '、') as cargo
+        string_agg(distinct cargo, '、' order by cargo) as cargo
     from site_waybills
     group by site_id
 ),

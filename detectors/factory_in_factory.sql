@@ -64,7 +64,7 @@ host_aliases as (
 ),
 
 host_sites as (
-    select site_id, min(since) as host_since, string_agg(distinct name, '、') as host_names
+    select site_id, min(since) as host_since, string_agg(distinct name, '、' order by name) as host_names
     from hosts
     group by site_id
 ),

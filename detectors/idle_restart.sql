@@ -138,7 +138,7 @@ reg_state as (
     select
         site_id,
         bool_or(status_class = 'active') as any_active,
-        string_agg(distinct status, '、') as statuses
+        string_agg(distinct status, '、' order by status) as statuses
     from site_reg
     group by site_id
 ),

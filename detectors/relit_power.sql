@@ -19,8 +19,8 @@ closed as (
 ),
 
 closed_sites_latest as (
-    select site_id, max(closed_on) as closed_on, string_agg(distinct name, '、') as closed_names,
-        string_agg(distinct measures, '、') as measures
+    select site_id, max(closed_on) as closed_on, string_agg(distinct name, '、' order by name) as closed_names,
+        string_agg(distinct measures, '、' order by measures) as measures
     from closed
     group by site_id
 ),

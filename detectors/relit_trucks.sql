@@ -7,7 +7,7 @@ members as (
 ),
 
 closed as (
-    select site_id, max(closed_on) as closed_on, string_agg(distinct name, '、') as closed_names
+    select site_id, max(closed_on) as closed_on, string_agg(distinct name, '、' order by name) as closed_names
     from (
         select m.site_id, c.name, c.closed_on
         from members as m

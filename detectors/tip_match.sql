@@ -60,7 +60,7 @@ tip_scores as (
         1 - coalesce(product(1 - h.weight) filter (where h.weight > 0), 1) as positive,
         -- ordinary complaints (livestock smell, burning rubbish, noise) damp the tip
         coalesce(product(1 + h.weight) filter (where h.weight < 0), 1) as damping,
-        string_agg(distinct h.word, '、') filter (where h.weight > 0) as matched,
+        string_agg(distinct h.word, '、' order by h.word) filter (where h.weight > 0) as matched,
         mode(h.category) filter (where h.category is not null and h.weight > 0) as category,
         bool_or(h.category = '6') as about_fuel,
         date_diff('day', t.tipped_at::date, $as_of::date) as age_days
