@@ -10,7 +10,10 @@ agricultural account `person_bonus`. Where the same weeks last year (± `season_
 drew `season_share` of it on busy days while half a year before (± 45 days) it did not, the
 score is multiplied by `season_discount`: electric heating and irrigation recur in their
 season, a workshop draws the year round. An agricultural account named as a pump
-(`pump_words`) is multiplied by `pump_discount`.
+(`pump_words`) is multiplied by `pump_discount`; one named as a farm (`farm_words`: 养殖,
+合作社, 大棚 …) that drew as much half a year before by `farm_discount` (ventilated sheds,
+heated greenhouses and feed mills run all year; an abandoned farm lighting up did not draw
+then and keeps the full score).
 
 Score: 0.3 at the threshold, 1 at `full_factor` times it (log scale), bonuses close part of
 the remaining gap. Category hint 3 (无证无照 house / person).
@@ -52,6 +55,9 @@ class Params:
     season_discount: float = 0.4
     pump_words: tuple[str, ...] = ("机井", "水井", "泵", "灌溉", "排灌", "提灌", "抽水")
     pump_discount: float = 0.5  # a named irrigation pump on a farm account
+    farm_words: tuple[str, ...] = ("养殖", "合作社", "农场", "牧场", "种植", "大棚", "温室", "渔场",
+                                   "猪场", "鸡场", "牛场", "羊场", "苗圃")
+    farm_discount: float = 0.3  # a named farm drawing the same half a year ago: farming
     # single characters common in given names (会, 园, 庄 …) are left out on purpose
     org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "组", "社",
                                   "站", "场", "部", "局", "所", "队", "院", "校", "馆", "中心",
@@ -62,4 +68,5 @@ def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Para
     p = sql_params(params, as_of)
     p["org_words"] = list(params.org_words)
     p["pump_words"] = list(params.pump_words)
+    p["farm_words"] = list(params.farm_words)
     return run_sql(con, _SQL, p)

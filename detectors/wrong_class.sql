@@ -17,7 +17,10 @@ accounts as (
             as person_named,
         -- an irrigation pump named as such: pumps draw hard on farm accounts by design
         (select string_agg(k, '、') from unnest($pump_words) as t(k)
-         where contains(coalesce(account_name, ''), k)) as pump_word
+         where contains(coalesce(account_name, ''), k)) as pump_word,
+        -- a farm named as such: sheds and greenhouses draw all year
+        (select string_agg(k, '、') from unnest($farm_words) as t(k)
+         where contains(coalesce(account_name, ''), k)) as farm_word
     from power_accounts
 ),
 
@@ -82,7 +85,8 @@ thresholds as (
         h.ly_kwh,
         h.off_kwh,
         h.ly_n >= 7 and h.ly_kwh >= $season_share * r.busy_kwh
-            and coalesce(h.off_kwh, 0) < $season_share * r.busy_kwh as seasonal
+            and coalesce(h.off_kwh, 0) < $season_share * r.busy_kwh as seasonal,
+        coalesce(h.off_kwh >= $season_share * r.busy_kwh, false) as year_round
     from recent as r
     join accounts as a using (account_no)
     left join history as h using (account_no)
@@ -98,7 +102,9 @@ scored as (
                          else 0 end))
         * case when t.seasonal then $season_discount else 1 end
         * case when t.kind = 'agricultural' and t.pump_word is not null
-               then $pump_discount else 1 end as score
+               then $pump_discount else 1 end
+        * case when t.kind = 'agricultural' and t.farm_word is not null and t.year_round
+               then $farm_discount else 1 end as score
     from thresholds as t
     join members as m using (account_no)
     where t.busy_kwh >= t.lo_kwh
@@ -124,6 +130,8 @@ select
         || format('{:,.0f}', lo_kwh) || ' kWh 已属偏高）'
         || case when kind = 'agricultural' and pump_word is not null
                 then '；户名含「' || pump_word || '」，为灌溉用电' else '' end
+        || case when kind = 'agricultural' and farm_word is not null and year_round
+                then '；户名含「' || farm_word || '」且全年用电相近，多为在营农业生产' else '' end
         || case when seasonal then '；去年同期也有类似用电（' || format('{:,.0f}', ly_kwh)
                                    || ' kWh，半年前仅 ' || format('{:,.0f}', coalesce(off_kwh, 0))
                                    || ' kWh，可能为采暖或灌溉）'
