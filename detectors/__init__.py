@@ -6,6 +6,7 @@
 from detectors import (
     beyond_permit,
     chemical_unlicensed,
+    consignee_unlicensed,
     continuous_load,
     disguised_name,
     factory_in_factory,
@@ -36,6 +37,7 @@ DETECTORS = (
     relit,
     truck_unlicensed_stop,
     waybill_mismatch,
+    consignee_unlicensed,
     fuel_yard,
 )
 

@@ -73,6 +73,11 @@ def install_truck_macros(con: duckdb.DuckDBPyConnection) -> None:
     run_all(con, Path(__file__).with_name("truck_common.sql"))
 
 
+def install_waybill_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The table macro telling which site each e-waybill went to (detectors/waybill_common.sql)."""
+    run_all(con, Path(__file__).with_name("waybill_common.sql"))
+
+
 def empty() -> pa.Table:
     return EVIDENCE.empty_table()
 

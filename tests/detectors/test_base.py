@@ -7,11 +7,13 @@ import pytest
 
 from detectors import DETECTORS
 from detectors.base import EVIDENCE, conform, load_overrides, with_overrides
+from scoring.score import DETECTOR_WEIGHTS
 
 
 def test_every_detector_keeps_the_contract():
     names = [m.NAME for m in DETECTORS]
-    assert len(names) == len(set(names)) == 15
+    assert len(names) == len(set(names)) == 16
+    assert set(names) == set(DETECTOR_WEIGHTS)  # every detector has a family and a weight
     for module in DETECTORS:
         assert callable(module.detect) and module.Params() == module.Params()  # frozen, defaults
 

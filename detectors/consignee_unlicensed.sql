@@ -1,0 +1,89 @@
+-- consignee_unlicensed: hazardous goods delivered by e-waybill to a site holding no valid
+-- permit. Needs the macro xhg_site_waybills (detectors/waybill_common.sql).
+with
+
+deliveries as (
+    select distinct site_id, waybill_no, consignee, cargo, quantity, ship_date, matched_by
+    from xhg_site_waybills($as_of, $waybill_days, $reach_m)
+    where cargo is not null and cargo <> ''
+),
+
+licensed as (
+    -- a valid permit among the site's members, or held under its credit code
+    select distinct m.site_id
+    from site_members as m
+    join permits as p
+        on (m.member_kind = 'permit' and m.member_key = p.permit_no)
+        or (m.member_kind = 'registry' and m.member_key = p.uscc)
+    where p.valid_until >= $as_of
+),
+
+kinds as (
+    select d.*,
+           case when regexp_matches(d.cargo, $fuel_pattern) then 'fuel'
+                when regexp_matches(d.cargo, $consumable_pattern) then 'consumable'
+                else 'chemical' end as kind
+    from deliveries as d anti join licensed as l using (site_id)
+),
+
+weighted as (
+    select *,
+           $per_delivery * case kind when 'fuel' then $fuel_factor
+                                     when 'consumable' then $consumable_factor
+                                     else 1.0 end as w
+    from kinds
+),
+
+identity as (
+    select m.site_id,
+           bool_or(m.member_kind = 'registry') as registered,
+           bool_or(m.member_kind = 'registry' and regexp_matches(r.name, $name_pattern)) as disguised
+    from site_members as m
+    left join registry as r on m.member_kind = 'registry' and r.uscc = m.member_key
+    where m.site_id in (select site_id from weighted)
+    group by m.site_id
+),
+
+per_site as (
+    select site_id,
+           1 - product(1 - w) as score,
+           count(*) as n,
+           count(*) filter (where kind = 'chemical') as n_chemical,
+           count(*) filter (where kind = 'fuel') as n_fuel,
+           count(distinct ship_date) as n_days,
+           min(ship_date) as first_day,
+           max(ship_date) as last_day,
+           mode(consignee) as consignee,
+           bool_and(matched_by = 'unload_point') as by_point,
+           string_agg(distinct cargo, '、' order by cargo) as cargo,
+           string_agg(cargo || coalesce(' ' || quantity, ''), '、' order by ship_date, waybill_no)
+               filter (where kind <> 'consumable') as loads,
+           string_agg(distinct cargo, '、' order by cargo) filter (where kind = 'consumable') as consumables
+    from weighted
+    group by site_id
+)
+
+select
+    s.site_id,
+    'consignee_unlicensed' as detector,
+    round(s.score, 3) as score,
+    s.first_day as period_start,
+    $as_of as period_end,
+    case when s.n_fuel > s.n_chemical then '6'
+         when i.disguised then '5'
+         when i.registered then '2'
+         else '3' end as category_hint,
+    '近' || $waybill_days || '天电子运单有 ' || s.n || ' 车次危险货物运到本场所（'
+        || case when s.by_point then '卸货点在本场所 ' || round($reach_m)::bigint || ' 米内，收货人「'
+                else '收货人「' end
+        || coalesce(s.consignee, '不明') || '」），分布在 ' || s.n_days || ' 天：'
+        || coalesce(s.loads, s.cargo)
+        || coalesce('（另有常见工业辅料：' || s.consumables || '）', '')
+        || '；本场所无有效危险化学品许可' as reason,
+    json_object('deliveries', s.n, 'chemical', s.n_chemical, 'fuel', s.n_fuel, 'days', s.n_days,
+                'consignee', s.consignee, 'by_unload_point', s.by_point, 'cargo', s.cargo,
+                'first_day', s.first_day, 'last_day', s.last_day)::varchar as facts
+from per_site as s
+join identity as i using (site_id)
+where s.score >= $min_score
+order by s.score desc, s.site_id

@@ -1,0 +1,67 @@
+"""consignee_unlicensed on hand-made e-waybills: who receives hazardous goods without a permit."""
+
+from __future__ import annotations
+
+import json
+
+from detectors import consignee_unlicensed as det
+from detectors.base import EVIDENCE
+from tests.detectors import frames
+from tests.detectors.truck_frames import AS_OF, TruckCounty, at
+
+
+def _run(county: TruckCounty) -> dict[str, dict]:
+    table = det.detect(county.finish(), AS_OF)
+    assert table.schema.equals(EVIDENCE)
+    return {r["site_id"]: r for r in table.to_pylist()}
+
+
+def _firm(c: TruckCounty, site: str, uscc: str, name: str, east_m: float) -> None:
+    lon, lat = at(east_m, 0)
+    c.con.execute("insert into sites values (?, 'registry', ?, ?, null, null, ?, ?)",
+                  [site, uscc, name, lon, lat])
+    c.member(site, "registry", uscc, name=name)
+    frames.insert(c.con, "registry", [dict(uscc=uscc, name=name, status="存续", lon=lon, lat=lat)])
+
+
+def test_solvent_tankers_to_a_steel_firm_without_permit():
+    """Three waybills of 二氯甲烷 name a steel-structure firm as consignee; it holds no permit."""
+    c = TruckCounty()
+    _firm(c, "S-steel", "91140828STEEL0001X", "山西广源钢结构有限公司", 0)
+    for i, day in enumerate((10, 17, 24)):
+        c.waybill(f"W{i}", "晋MA0001", day, "二氯甲烷", "山西广源钢结构有限公司")
+    row = _run(c)["S-steel"]
+    assert row["category_hint"] == "2"
+    assert "3 车次危险货物" in row["reason"] and "二氯甲烷" in row["reason"]
+    assert "收货人「山西广源钢结构有限公司」" in row["reason"]
+    assert 0.7 < row["score"] < 0.8  # 1 − 0.65³
+    assert json.loads(row["facts"])["chemical"] == 3
+
+
+def test_licensed_consignees_and_old_waybills_are_not_flagged():
+    """A permit holder (beyond_permit's case) and deliveries older than the window: no row."""
+    c = TruckCounty()
+    _firm(c, "S-plant", "91140828PLANT0001X", "夏县兴旺化工有限公司", 0)
+    c.permit("(晋)WH安许证字[2024]1", 0, 0, "安全生产许可", "盐酸")
+    c.member("S-plant", "permit", "(晋)WH安许证字[2024]1")
+    c.waybill("W1", "晋MA0001", 20, "甲苯", "夏县兴旺化工有限公司")
+    _firm(c, "S-old", "91140828OLDFM0001X", "夏县旧厂有限公司", 3000)
+    frames.insert(c.con, "waybills", [dict(waybill_no="W0", plate="晋MA0001", consignee="夏县旧厂有限公司",
+                                           cargo="甲苯", ship_date=AS_OF.replace(month=9))])
+    assert _run(c) == {}
+
+
+def test_consumables_weigh_less_and_unknown_consignee_joins_by_unload_point():
+    """A water works receives bleach twice (consumables, damped below min_score); a person
+    ("个人") unloads 甲醇 150 m from a farmhouse account: the site is found by its point."""
+    c = TruckCounty()
+    _firm(c, "S-water", "91140828WATER0001X", "夏县自来水有限公司", 0)
+    c.waybill("W1", "晋MA0001", 20, "次氯酸钠溶液", "夏县自来水有限公司")
+    c.waybill("W2", "晋MA0001", 27, "次氯酸钠溶液", "夏县自来水有限公司")
+    c.place("farm", 5000, 0)
+    c.waybill("W3", "晋MB0002", 22, "甲醇", "个人", unload=at(5100, 0))
+    rows = _run(c)
+    assert "S-water" not in rows
+    farm = rows["S-farm"]
+    assert farm["category_hint"] == "3" and "卸货点在本场所" in farm["reason"]
+    assert json.loads(farm["facts"])["by_unload_point"] is True
