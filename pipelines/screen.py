@@ -20,13 +20,13 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from detectors import DETECTORS
+from detectors import DETECTORS, tip_match
 from detectors.base import EVIDENCE, load_overrides, with_overrides
 from pipelines import cluster as clusters
 from reports import lead_rows, write_lead_list
 from scoring import assign_leads, score_sites
 from scoring.leads import iso_week
-from sites import build_places, detect_stays, resolve_sites
+from sites import attach_tips, build_places, detect_stays, resolve_sites
 from sources.warehouse import Warehouse
 
 
@@ -94,16 +94,27 @@ def _detect_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str |
 
 
 @task(name="score-and-rank", cache_policy=NO_CACHE)
-def score_and_rank(con, evidence: pa.Table, as_of: dt.date) -> int:
-    con.register("_evidence_arrow", evidence)
-    con.execute("create or replace table evidence as select * from _evidence_arrow")
+def score_and_rank(con, evidence: pa.Table, as_of: dt.date, overrides: dict | None = None) -> int:
+    _put_evidence(con, evidence, replace=True)
+    score_sites(con)
+    if attach_tips(con, as_of):  # vague tips joined the sites the data points at: re-score them
+        con.execute("delete from evidence where detector = $d", {"d": tip_match.NAME})
+        _put_evidence(con, run_detector.fn(con, tip_match, as_of, overrides or {}), replace=False)
+        score_sites(con)
     con.execute("create table if not exists evidence_history as "
                 "select cast(null as date) as as_of, * from evidence where false")
     con.execute("delete from evidence_history where as_of = $d", {"d": as_of})
     con.execute("insert into evidence_history select $d, * from evidence", {"d": as_of})
-    con.unregister("_evidence_arrow")
-    score_sites(con)
     return assign_leads(con, as_of)
+
+
+def _put_evidence(con, evidence: pa.Table, replace: bool) -> None:
+    con.register("_evidence_arrow", evidence)
+    if replace:
+        con.execute("create or replace table evidence as select * from _evidence_arrow")
+    else:
+        con.execute("insert into evidence select * from _evidence_arrow")
+    con.unregister("_evidence_arrow")
 
 
 @flow(name="xhg-screen")
@@ -138,7 +149,7 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
             parts, failed = _detect_distributed(wh, cluster, api_url, as_of, overrides)
             con = wh.connect()
         evidence = pa.concat_tables(parts) if parts else EVIDENCE.empty_table()
-        n_leads = score_and_rank(con, evidence, as_of)
+        n_leads = score_and_rank(con, evidence, as_of, overrides)
         week = iso_week(as_of)
         rows = lead_rows(con, week)
         xlsx, csv_path = write_lead_list(rows, week, Path(out_dir), as_of)

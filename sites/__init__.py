@@ -2,11 +2,14 @@
 
 Public surface: `detect_stays`/`StayParams` (table `truck_stays`),
 `build_places`/`PlaceParams` (tables `truck_places`, `truck_place_visits`) and
-`resolve_sites`/`ResolveParams` (tables `sites`, `site_members`, `site_history`).
+`resolve_sites`/`ResolveParams` (tables `sites`, `site_members`, `site_history`) and, after
+the detectors, `attach_tips`/`TipParams` (vague tips join the site they most likely mean).
 """
 
 from sites.places import PlaceParams, build_places
 from sites.resolve import ResolveParams, resolve_sites
 from sites.stays import StayParams, detect_stays
+from sites.tips import TipParams, attach_tips
 
-__all__ = ["PlaceParams", "ResolveParams", "StayParams", "build_places", "detect_stays", "resolve_sites"]
+__all__ = ["PlaceParams", "ResolveParams", "StayParams", "TipParams", "attach_tips", "build_places",
+           "detect_stays", "resolve_sites"]

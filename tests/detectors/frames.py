@@ -60,7 +60,7 @@ def account(account_no: str, tariff_class: str = "一般工商业用电", name: 
             three_phase: bool | None = True, **more) -> dict:
     return dict(account_no=account_no, account_name=name or f"测试{account_no}有限公司",
                 address=f"测试地址{account_no}", tariff_class=tariff_class,
-                three_phase=three_phase, **more)
+                three_phase=three_phase) | more
 
 
 def daily(account_no: str, kwh: Sequence[float | None], end: dt.date = AS_OF,

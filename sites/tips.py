@@ -1,0 +1,65 @@
+"""Vague tips join the site they most likely mean, once the detectors have looked.
+
+Tips to the 12345 hotline rarely carry a point or a firm's name: "唐回村附近一家科技公司晚上有刺
+鼻气味". The resolver (sites.resolve) joins a tip by its point or by a name its words name;
+what is left becomes a tip-only site, a lead of its own that an inspector would visit twice
+(once for the tip, once for the site the data points at). An analyst reads such a tip
+against the village: which 科技 firm near 唐回村 shows something? `attach_tips` does that
+after the detectors ran (table `evidence`):
+
+- a tip-only site whose tip has no point and names a village (or only a township);
+- candidates: sites within `village_reach_m` of the village's median metered point or with
+  a member addressed in that village (in the township when no village is named);
+- fit: the tip's words against the candidate — 科技/生物/新材料/新能源 want such a name, 民房/
+  家里/院子 a household account, 养殖场 a farm's name (`misfit` otherwise); a place the
+  address names (面包房, 冷库) must be in the candidate's names;
+- strength: 1 − Π(1 − strongest score of each other detector) at the candidate;
+- the best fit × strength joins when strength ≥ `min_strength` and it is at least
+  `dominance` times the runner-up. The tip moves into that site (`site_members.rule` =
+  `tip_area`, link score `village_link` or `town_link` × fit) and its tip-only site goes.
+
+The caller re-runs tip_match so the tip's evidence lands on the joined site. A tip that fits
+no site, or two equally, stays a lead of its own.
+
+Known false joins: a tip about an innocent place in a village where another site shows
+something; a tip naming the wrong village. The link's rule and score say how it was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import duckdb
+
+from sites._sql import run
+
+_SQL = "tips.sql"
+
+
+@dataclass(frozen=True)
+class TipParams:
+    village_reach_m: float = 2000.0  # "X村附近": this far from the village's median point
+    min_strength: float = 35.0  # a candidate's risk (points) to join a tip to it: 中 or above
+    min_fit: float = 0.5  # how well the candidate fits the tip's words (1 = fits)
+    dominance: float = 1.5  # the chosen candidate's fit × strength over the runner-up's
+    misfit: float = 0.25  # fit of a candidate that is not what the tip describes
+    village_link: float = 0.7  # link score of a tip joined within its village
+    town_link: float = 0.5  # … within its township only
+    residential_class: str = "居民生活用电"
+    # a kind of place named at the end of the address (面包房, 农资店, 废品站, 冷库, 养猪场)
+    place_noun: str = r"(\p{Han}{1,6}(房|店|站|库|场|厂|坊|部|馆|铺|社|所))$"
+
+
+def attach_tips(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: TipParams = TipParams()) -> int:
+    """Move vague tips into the sites they most likely mean (see module doc); return how many."""
+    bound = asdict(params) | {"as_of": as_of}
+    for name in ("tip_targets", "villages", "candidates", "chosen"):
+        run(con, _SQL, name, bound)
+    moved = con.execute("select count(*) from _tip_chosen").fetchone()[0]
+    if moved:
+        for name in ("move", "drop_sites", "history"):
+            run(con, _SQL, name, bound)
+    con.execute("drop table _tip_chosen")
+    run(con, _SQL, "cleanup")
+    return moved

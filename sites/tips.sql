@@ -1,0 +1,171 @@
+-- Vague tips: a tip-off with no point that the resolver could not join ("唐回村附近一家科技公司
+-- 晚上有刺鼻气味") joins the one site of its village that fits its words and that the
+-- detectors already found something at. Statements run in order by sites/tips.py.
+
+-- name: tip_targets
+-- Tip-only sites whose tip has no point, with the village or township the tip names and what
+-- it says the place is.
+create or replace temp table _tip_targets as
+with
+tip_only as (
+    select site_id from site_members group by site_id having bool_and(member_kind = 'tip')
+),
+
+raw as (
+    select m.site_id as tip_site, t.tip_no,
+           coalesce(t.target, '') || ' ' || coalesce(t.content, '') as words,
+           regexp_replace(coalesce(t.address, ''), '\s', '', 'g') as address
+    from site_members as m
+    join tips as t on m.member_kind = 'tip' and m.member_key = t.tip_no
+    where m.site_id in (select site_id from tip_only) and t.lon is null
+),
+
+placed as (
+    select *,
+        nullif(regexp_extract(address, '(\p{Han}{1,4}?(镇|乡))', 1), '') as town,
+        -- the address without province/city/county and township
+        regexp_replace(address, '^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}[县区])?(\p{Han}{1,4}?(镇|乡|街道))?',
+                       '') as rest
+    from raw
+),
+
+villaged as (
+    select *,
+        nullif(regexp_extract(rest, '^(\p{Han}{1,8}?(村|社区))', 1), '') as village,
+        regexp_replace(rest, '^(\p{Han}{1,8}?(村|社区))', '') as tail
+    from placed
+)
+
+select tip_site, tip_no, words, town, village,
+       -- the kind of place the address names after the village: 面包房, 养猪场 (or nothing)
+       regexp_extract(tail, $place_noun, 1) as what
+from villaged
+where town is not null or village is not null;
+
+-- name: villages
+-- Each village (township, village) of the power accounts' addresses, with the median point of
+-- its metered households and businesses.
+create or replace temp table _tip_villages as
+select township as town,
+       regexp_extract(address, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区))', 2) as village,
+       median(lon) as lon, median(lat) as lat
+from power_accounts
+where lon is not null and township is not null
+group by all
+having village <> '';
+
+-- name: candidates
+-- Sites with an identity in the named village (by a member's address, or within
+-- village_reach_m of the village's point), or in the named township when no village is named;
+-- scored by how well they fit the tip's words and by what the detectors found there.
+create or replace temp table _tip_candidates as
+with
+strength as (
+    -- what the screening found at each site: its risk (scoring.score_sites), and whether a
+    -- finding points to fuel (category 6) or to tankers (the truck family)
+    select r.site_id, r.risk as strength,
+           exists(select 1 from score_parts as p where p.site_id = r.site_id and (p.category_hint = '6' or p.family = 'truck'))
+               as fuel
+    from site_scores as r
+),
+
+facts as (
+    select m.site_id,
+           string_agg(coalesce(m.member_name, ''), ' ') as names,
+           bool_or(m.member_kind <> 'tip') as has_identity,
+           bool_or(a.tariff_class = $residential_class) as has_household,
+           list(distinct regexp_extract(m.member_address, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区))', 2))
+               as villages
+    from site_members as m
+    left join power_accounts as a on m.member_kind = 'power_account' and a.account_no = m.member_key
+    group by m.site_id
+),
+
+by_village as (
+    select t.tip_no, s.site_id
+    from _tip_targets as t
+    join _tip_villages as v on v.village = t.village and (t.town is null or v.town = t.town)
+    join sites as s
+      on s.lon between v.lon - 0.05 and v.lon + 0.05 and s.lat between v.lat - 0.05 and v.lat + 0.05
+    where distance_m(s.lon, s.lat, v.lon, v.lat) <= $village_reach_m
+    union
+    select t.tip_no, f.site_id
+    from _tip_targets as t
+    join facts as f on list_contains(f.villages, t.village)
+    join sites as s using (site_id)
+    where t.village is not null and (t.town is null or s.township = t.town)
+),
+
+by_town as (
+    select t.tip_no, s.site_id
+    from _tip_targets as t join sites as s on s.township = t.town
+    where t.village is null
+),
+
+pairs as (
+    select tip_no, site_id, true as in_village from by_village
+    union all
+    select tip_no, site_id, false from by_town
+)
+
+select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
+       -- the tip's words against the site: a 科技公司 tip wants a 科技/生物/新材料 name, a 民房
+       -- tip a household, a 养殖场 tip a farm; a named place (面包房) must be in the name
+       least(
+           case when regexp_matches(t.words, '(科技|生物|新材料|新能源)')
+                then case when regexp_matches(f.names, '(科技|生物|新材料|新能源)') then 1 else $misfit end
+                else 1 end,
+           case when regexp_matches(t.words, '(民房|住户|家里|院子|自建房|农户)')
+                then case when f.has_household then 1 else $misfit end
+                else 1 end,
+           case when regexp_matches(t.words, '(养殖场|猪场|鸡场|牛场|羊场)')
+                then case when regexp_matches(f.names, '(养殖|猪|鸡|牛|羊)') then 1 else $misfit end
+                else 1 end,
+           case when regexp_matches(t.words, '(油罐|储油|柴油|汽油|加油|成品油)')
+                then case when s.fuel or regexp_matches(f.names, '(油|石化)') then 1 else $misfit end
+                else 1 end,
+           case when t.what = '' then 1 when contains(f.names, t.what) then 1 else 0 end
+       ) as fit
+from pairs as p
+join _tip_targets as t using (tip_no)
+join facts as f using (site_id)
+join strength as s using (site_id)
+where f.has_identity;
+
+-- name: chosen
+-- The best-fitting site with findings, when it stands out from the village's others.
+create or replace temp table _tip_chosen as
+select tip_no, tip_site, site_id, in_village, fit, strength,
+       round(case when in_village then $village_link else $town_link end * fit, 3) as link_score
+from (
+    select *, fit * strength as value,
+           lead(fit * strength) over (partition by tip_no order by fit * strength desc, site_id)
+               as runner_up
+    from _tip_candidates
+    where fit > 0
+    qualify row_number() over (partition by tip_no order by fit * strength desc, site_id) = 1
+)
+where strength >= $min_strength and fit >= $min_fit
+  and coalesce(runner_up, 0) * $dominance <= value;
+
+-- name: move
+-- The chosen tips become members of their sites (rule tip_area); their tip-only sites go.
+update site_members as m
+set site_id = c.site_id, rule = 'tip_area', score = c.link_score,
+    linked_to = (select s.anchor_kind || ':' || s.anchor_key from sites as s where s.site_id = c.site_id)
+from _tip_chosen as c
+where m.member_kind = 'tip' and m.member_key = c.tip_no;
+
+-- name: drop_sites
+delete from sites where site_id in (select tip_site from _tip_chosen);
+
+-- name: history
+update site_history as h
+set site_id = c.site_id
+from _tip_chosen as c
+where h.as_of = $as_of and h.member_kind = 'tip' and h.member_key = c.tip_no;
+
+-- name: cleanup
+drop table if exists _tip_targets;
+drop table if exists _tip_villages;
+drop table if exists _tip_candidates;

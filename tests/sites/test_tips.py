@@ -1,0 +1,107 @@
+"""attach_tips: a vague tip joins the one site of its village that fits its words and shows
+something; ambiguous or unplaceable tips stay leads of their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from sites.tips import attach_tips
+from sources.warehouse import install_macros
+from tests.detectors import frames
+
+AS_OF = dt.date(2026, 11, 30)
+LON, LAT = 111.2, 35.1  # 唐回村's households sit around here
+DEG_PER_KM = 1 / 111.32
+
+
+def _county() -> duckdb.DuckDBPyConnection:
+    con = frames.connect("power_accounts", "tips", "registry")
+    install_macros(con)
+    con.execute("drop table sites; drop table site_members")
+    con.execute("""
+        create table sites (site_id varchar, anchor_kind varchar, anchor_key varchar, name varchar,
+            address varchar, township varchar, lon double, lat double);
+        create table site_members (site_id varchar, member_kind varchar, member_key varchar,
+            rule varchar, score double, linked_to varchar, member_name varchar, member_address varchar);
+        create table site_scores (site_id varchar, risk double);
+        create table score_parts (site_id varchar, family varchar, category_hint varchar);
+        create table site_history (as_of date, site_id varchar, member_kind varchar, member_key varchar)""")
+    # the village: households whose median point is (LON, LAT)
+    frames.insert(con, "power_accounts", [frames.account(
+        f"09{i:02d}", tariff_class="居民生活用电", name="王五", township="瑶峰镇",
+        address="山西省运城市夏县瑶峰镇唐回村", lon=LON + (i - 2) * 1e-4, lat=LAT) for i in range(5)])
+    return con
+
+
+def _site(con, site_id: str, name: str, km_east: float, risk: float, address: str = "",
+          township: str = "瑶峰镇", kind: str = "registry") -> None:
+    lon = LON + km_east * DEG_PER_KM / 0.82
+    con.execute("insert into sites values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [site_id, kind, site_id, name, address, township, lon, LAT])
+    con.execute("insert into site_members values (?, ?, ?, 'anchor', 1.0, null, ?, ?)",
+                [site_id, kind, site_id, name, address])
+    con.execute("insert into site_history values (?, ?, ?, ?)", [AS_OF, site_id, kind, site_id])
+    if risk:
+        con.execute("insert into site_scores values (?, ?)", [site_id, risk])
+
+
+def _tip(con, tip_no: str, address: str, content: str) -> None:
+    frames.insert(con, "tips", [dict(tip_no=tip_no, address=address, content=content,
+                                     tipped_at=dt.datetime(2026, 11, 20, 9))])
+    site = f"S-{tip_no}"
+    con.execute("insert into sites values (?, 'tip', ?, null, ?, null, null, null)", [site, tip_no, address])
+    con.execute("insert into site_members values (?, 'tip', ?, 'anchor', 1.0, null, null, ?)",
+                [site, tip_no, address])
+    con.execute("insert into site_history values (?, ?, 'tip', ?)", [AS_OF, site, tip_no])
+
+
+def _site_of(con, tip_no: str) -> tuple[str, str, float]:
+    return con.execute("select site_id, rule, score from site_members where member_key = ?",
+                       [tip_no]).fetchone()
+
+
+def test_tech_firm_tip_joins_the_tech_firm_that_shows_something():
+    """'唐回村附近一家科技公司晚上有刺鼻气味': of the village's sites, the 科技 firm 800 m out with
+    risk 60 takes the tip, not the louder farm (wrong kind) nor the quiet tech firm (risk 10)."""
+    con = _county()
+    _site(con, "S-tech", "夏县亿嘉盛新能源科技有限公司", 0.8, 60)
+    _site(con, "S-quiet", "夏县华清科技有限公司", -0.5, 10)
+    _site(con, "S-farm", "夏县唐回养殖专业合作社", 0.3, 140)
+    _tip(con, "JB1", "唐回村附近", "唐回村附近一家科技公司晚上有刺鼻气味，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    site, rule, score = _site_of(con, "JB1")
+    assert (site, rule, score) == ("S-tech", "tip_area", 0.7)
+    assert con.execute("select count(*) from sites where site_id = 'S-JB1'").fetchone()[0] == 0
+    assert con.execute("select site_id from site_history where member_key = 'JB1'").fetchone()[0] == "S-tech"
+
+
+def test_ambiguous_far_and_unplaced_tips_stay_apart():
+    """Two equally suspicious workshops in the village: the tip cannot choose. A tip naming a
+    village nobody lives in, or no place at all ('村外公路旁边'), has no candidates. A tip
+    naming a 面包房 joins no site whose names lack 面包房."""
+    con = _county()
+    _site(con, "S-a", "夏县甲建材有限公司", 0.4, 80)
+    _site(con, "S-b", "夏县乙建材有限公司", -0.4, 75)
+    _site(con, "S-far", "夏县丙化工有限公司", 8.0, 150)
+    _tip(con, "JB1", "唐回村附近", "唐回村附近一家厂子排出的水发黑发臭。")
+    _tip(con, "JB2", "无名村附近", "无名村附近一家厂子晚上有刺鼻气味。")
+    _tip(con, "JB3", "村外公路旁边", "村外公路旁边一家厂子晚上有刺鼻气味。")
+    _tip(con, "JB4", "瑶峰镇唐回村面包房", "凌晨就开工，有烟")
+    assert attach_tips(con, AS_OF) == 0
+    for tip in ("JB1", "JB2", "JB3", "JB4"):
+        assert _site_of(con, tip)[0] == f"S-{tip}"
+
+
+def test_a_township_only_tip_needs_a_clear_winner_and_a_household_tip_a_household():
+    """'瑶峰镇一带 闲置民房 罐车卸货': the only site with a household account and findings in the
+    township takes it at the township link score; a firm with more findings does not fit."""
+    con = _county()
+    _site(con, "S-house", "赵六", 3.0, 50, kind="power_account")
+    frames.insert(con, "power_accounts", [frames.account(
+        "S-house", tariff_class="居民生活用电", name="赵六", township="瑶峰镇")])
+    _site(con, "S-firm", "夏县丁建材有限公司", 5.0, 90)
+    _tip(con, "JB1", "瑶峰镇一带", "瑶峰镇一带闲置民房经常有罐车来卸货，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1") == ("S-house", "tip_area", 0.5)
