@@ -5,7 +5,8 @@
 -- e-waybills shipped in days (as_of - waybill_days, as_of], with the site they went to: the
 -- site one of whose names (registration, permit holder, account) is the consignee; or, when
 -- the consignee is no entity the warehouse knows, the site whose point lies within reach_m of
--- the unload point (a neighbour's deliveries in a chemical park stay the neighbour's)
+-- the unload point (a neighbour's deliveries in a chemical park stay the neighbour's). A name
+-- borne by two sites goes to the one nearest the unload point.
 create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as table
     with
     waybills_in as (
@@ -31,10 +32,18 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
         select w.*
         from waybills_in as w anti join (select distinct name from names) as k on k.name = w.consignee
         where w.unload_lon is not null and w.unload_lat is not null
+    ),
+    by_name as (
+        -- a name two sites bear (two registrations of one name, a firm and its branch) goes to
+        -- the one nearest the unload point when the waybill gives one
+        select n.site_id, w.*, 'consignee' as matched_by
+        from waybills_in as w
+        join site_names as n on n.name = w.consignee
+        left join sites as s using (site_id)
+        qualify rank() over (partition by w.waybill_no
+                             order by coalesce(distance_m(s.lon, s.lat, w.unload_lon, w.unload_lat), 0)) = 1
     )
-    select n.site_id, w.*, 'consignee' as matched_by
-    from waybills_in as w
-    join site_names as n on n.name = w.consignee
+    select * from by_name
     union all
     select s.site_id, w.*, 'unload_point'
     from unknown_consignee as w

@@ -65,3 +65,13 @@ def test_consumables_weigh_less_and_unknown_consignee_joins_by_unload_point():
     farm = rows["S-farm"]
     assert farm["category_hint"] == "3" and "卸货点在本场所" in farm["reason"]
     assert json.loads(farm["facts"])["by_unload_point"] is True
+
+
+def test_a_name_two_sites_bear_goes_to_the_one_at_the_unload_point():
+    """Two registrations named 夏县金鼎饲料有限公司 (8 km apart): the waybill's unload point
+    sits at the second, so only the second receives the delivery."""
+    c = TruckCounty()
+    _firm(c, "S-one", "91140828FEED00001X", "夏县金鼎饲料有限公司", 0)
+    _firm(c, "S-two", "91140828FEED00002X", "夏县金鼎饲料有限公司", 8000)
+    c.waybill("W1", "晋MA0001", 20, "甲苯", "夏县金鼎饲料有限公司", unload=at(8000, 0))
+    assert set(_run(c)) == {"S-two"}
