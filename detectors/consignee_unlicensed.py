@@ -12,9 +12,9 @@ its names, or an unknown consignee unloading within `reach_m`: `xhg_site_waybill
 valid permit is among its members or held under its credit code (those are beyond_permit's).
 Each delivery weighs `per_delivery`, less for goods innocent consumers buy in bulk:
 `consumable_factor` for common industrial consumables (`consumable_pattern`: pickling acids,
-lye, bleach, technical gases; four a month score 0.31), `fuel_factor` for fuel (construction sites and fleets receive
-diesel; unlicensed fuel storage is category 6). Score 1 − Π(1 − weight): one tanker of a
-solvent 0.35, three ~0.73, six ~0.93.
+lye, bleach, technical gases; four a month score 0.31), `fuel_factor` for fuel
+(construction sites and fleets receive diesel; unlicensed fuel storage is category 6).
+Score 1 − Π(1 − weight): one tanker of a solvent 0.35, three ~0.73, six ~0.93.
 
 Category hint: 6 when fuel dominates, 5 for a firm named 生物/科技/新材料…, 2 for another
 registered firm, 3 for a person or no registration.

@@ -13,7 +13,10 @@ season, a workshop draws the year round. An agricultural account named as a pump
 (`pump_words`) is multiplied by `pump_discount`; one named as a farm (`farm_words`: 养殖,
 合作社, 大棚 …) that drew as much half a year before by `farm_discount` (ventilated sheds,
 heated greenhouses and feed mills run all year; an abandoned farm lighting up did not draw
-then and keeps the full score).
+then and keeps the full score). A load that drew `established_share` of today's busy days in
+the same weeks last year and half a year before as well has run for over a year: multiplied
+by `established_discount` (a household's mill or welder, several families behind one meter;
+a workshop running unnoticed for years is possible, but what is new comes first).
 
 Score: 0.3 at the threshold, 1 at `full_factor` times it (log scale), bonuses close part of
 the remaining gap. Category hint 3 (无证无照 house / person).
@@ -58,6 +61,8 @@ class Params:
     farm_words: tuple[str, ...] = ("养殖", "合作社", "农场", "牧场", "种植", "大棚", "温室", "渔场",
                                    "猪场", "鸡场", "牛场", "羊场", "苗圃")
     farm_discount: float = 0.3  # a named farm drawing the same half a year ago: farming
+    established_share: float = 0.7  # last year's same weeks drew this share of today's, …
+    established_discount: float = 0.6  # … and half a year ago too: a pattern over a year old
     # single characters common in given names (会, 园, 庄 …) are left out on purpose
     org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "组", "社",
                                   "站", "场", "部", "局", "所", "队", "院", "校", "馆", "中心",

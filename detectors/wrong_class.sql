@@ -86,7 +86,9 @@ thresholds as (
         h.off_kwh,
         h.ly_n >= 7 and h.ly_kwh >= $season_share * r.busy_kwh
             and coalesce(h.off_kwh, 0) < $season_share * r.busy_kwh as seasonal,
-        coalesce(h.off_kwh >= $season_share * r.busy_kwh, false) as year_round
+        coalesce(h.off_kwh >= $season_share * r.busy_kwh, false) as year_round,
+        coalesce(h.ly_n >= 7 and h.ly_kwh >= $established_share * r.busy_kwh
+                 and h.off_kwh >= $established_share * r.busy_kwh, false) as established
     from recent as r
     join accounts as a using (account_no)
     left join history as h using (account_no)
@@ -104,7 +106,8 @@ scored as (
         * case when t.kind = 'agricultural' and t.pump_word is not null
                then $pump_discount else 1 end
         * case when t.kind = 'agricultural' and t.farm_word is not null and t.year_round
-               then $farm_discount else 1 end as score
+               then $farm_discount
+               when t.established then $established_discount else 1 end as score
     from thresholds as t
     join members as m using (account_no)
     where t.busy_kwh >= t.lo_kwh
@@ -135,13 +138,17 @@ select
         || case when seasonal then '；去年同期也有类似用电（' || format('{:,.0f}', ly_kwh)
                                    || ' kWh，半年前仅 ' || format('{:,.0f}', coalesce(off_kwh, 0))
                                    || ' kWh，可能为采暖或灌溉）'
+                when established
+                    then '；去年同期 ' || format('{:,.0f}', ly_kwh) || ' kWh、半年前 '
+                         || format('{:,.0f}', off_kwh) || ' kWh，已持续一年以上'
                 when off_kwh >= $season_share * busy_kwh
                     then '；半年前也达 ' || format('{:,.0f}', off_kwh) || ' kWh，全年持续' else '' end as reason,
     json_object(
         'account_no', account_no, 'tariff_class', tariff_class, 'three_phase', three_phase,
         'person_named', person_named, 'busy_kwh', round(busy_kwh, 1),
         'median_kwh', round(median_kwh, 1), 'threshold_kwh', lo_kwh,
-        'last_year_kwh', round(ly_kwh, 1), 'half_year_ago_kwh', round(off_kwh, 1), 'seasonal', seasonal
+        'last_year_kwh', round(ly_kwh, 1), 'half_year_ago_kwh', round(off_kwh, 1), 'seasonal', seasonal,
+        'established', established
     )::varchar as facts
 from best
 order by score desc, site_id
