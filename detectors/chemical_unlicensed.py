@@ -10,11 +10,14 @@ hint '6'. Licensed fuel retail, 化肥/农药 retail and other trade clauses are
 
 Evidence: matched chemical names and words, the trade code and its name, the permit situation
 (none, expired on a date, or only a trading permit), the registration status.
-Score: 1 − (1 − scope)·(1 − code·½ if the scope also speaks, else code), times a status factor
-(吊销/注销 `inactive_factor`, 停业 `suspended_factor`) and `no_power_factor` when no power account
-belongs to the site. Scope: a hazardous chemical in a production clause 0.88–0.95, a 化工 word
-its own weight (chem_terms.CHEM_WORDS), halved when the clause says 不含危险化学品; code weights
-in chem_terms.CODE_WEIGHTS (fertiliser, daily chemicals low).
+Score: 1 − (1 − scope)·(1 − code·½ if the scope also speaks, else code), times a status
+factor (吊销/注销 `inactive_factor`, 停业 `suspended_factor`), `no_power_factor` when no power
+account belongs to the site and `idle_factor` when its accounts' median day over the last
+`recent_days` is below `idle_kwh` (a registration on paper, or an office: no plant runs on
+that; a county's registry holds many chemical firms that never started). Scope: a hazardous
+chemical in a production clause 0.88–0.95, a 化工 word its own weight (chem_terms.CHEM_WORDS),
+halved when the clause says 不含危险化学品; code weights in chem_terms.CODE_WEIGHTS (fertiliser,
+daily chemicals low).
 Category hint: '1' for an existing chemical firm (a trading permit only, or a lapsed permit),
 '6' for fuel trade, '3' for 个体工商户 (USCC 92…) or workshop-like names, else '2'.
 
@@ -48,6 +51,9 @@ class Params:
     no_power_factor: float = 0.85  # no power account at the site: perhaps a paper firm
     trading_permit_factor: float = 0.6  # only a trading/use permit while producing hazchem
     fuel_score: float = 0.35  # 汽油/柴油 trade without a valid permit (category 6)
+    recent_days: int = 30
+    idle_kwh: float = 20.0  # the site's median day below this: an office, not a plant running
+    idle_factor: float = 0.6
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:

@@ -25,7 +25,18 @@ permits_in as (
 ),
 
 accounts as (
-    select distinct site_id from members where member_kind = 'power_account'
+    -- the site's metered load: the sum over its accounts of the median day of the last
+    -- recent_days (NULL when no readings came)
+    select m.site_id, sum(d.kwh) as recent_kwh
+    from members as m
+    left join (
+        select account_no, median(kwh_total) as kwh
+        from power_readings_daily
+        where day > $as_of::date - ($recent_days)::integer and day <= $as_of
+        group by account_no
+    ) as d on d.account_no = m.member_key
+    where m.member_kind = 'power_account'
+    group by m.site_id
 ),
 
 site_registrations as (
@@ -69,7 +80,8 @@ evidence as (
         coalesce(p.has_valid, false) as has_valid,
         coalesce(p.has_valid_production, false) as has_valid_production,
         p.last_expired, p.valid_types,
-        a.site_id is not null as has_power
+        a.site_id is not null as has_power,
+        a.recent_kwh
     from site_registrations as r
     left join scope_facts as s on s.uscc = r.uscc
     left join codes as c on c.code = r.industry_code
@@ -88,7 +100,8 @@ scored as (
             when 'cancelled' then $inactive_factor
             when 'suspended' then $suspended_factor
             else 1.0 end
-        * (case when has_power then 1.0 else $no_power_factor end) as context_factor
+        * (case when not has_power then $no_power_factor
+                when recent_kwh < $idle_kwh then $idle_factor else 1.0 end) as context_factor
     from evidence
 ),
 
@@ -139,14 +152,18 @@ select
             when last_expired is not null
                 then '危化品许可证已于 ' || strftime(last_expired, '%Y-%m-%d') || ' 过期'
             else '无有效危化品许可' end,
-        case when not has_power then '未关联电力户号' end
+        case when not has_power then '未关联电力户号'
+             when recent_kwh < $idle_kwh
+                 then '近' || $recent_days || '天日用电中位数仅 ' || format('{:,.1f}', recent_kwh)
+                      || ' kWh，未见生产规模用电' end
     ) as reason,
     json_object(
         'uscc', uscc, 'industry_code', industry_code, 'code_weight', code_weight,
         'scope_score', round(scope_score, 3), 'prod_hazchem', prod_hazchem,
         'prod_words', prod_words, 'negated', negated, 'fuel_trade', fuel_trade,
         'has_valid_permit', has_valid, 'valid_types', valid_types,
-        'last_expired', last_expired, 'status_class', status_class, 'has_power', has_power
+        'last_expired', last_expired, 'status_class', status_class, 'has_power', has_power,
+        'recent_kwh', round(recent_kwh, 1)
     )::varchar as facts
 from best
 order by site_id

@@ -9,7 +9,7 @@ from detectors.base import EVIDENCE
 from tests.detectors.chem_demo import connect as demo_connect
 from tests.detectors.chem_demo import decoy_sites, demo_county, scores
 from tests.detectors.chem_frames import by_site, site, uscc
-from tests.detectors.frames import AS_OF, account, connect, insert
+from tests.detectors.frames import AS_OF, account, connect, daily, insert
 
 
 def reg(n: int, name: str, scope: str | None, code: str | None = None, status: str = "存续",
@@ -32,7 +32,7 @@ def frame():
     permit ends today (still valid); S4 licensed fuel retailer; S5 农资店 (化肥/农药 retail);
     S6 生物科技 doing software; S9 NULL scope and code; S12 licensed by holder name only.
     """
-    con = connect("registry", "permits", "power_accounts")
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily")
     yesterday = AS_OF - dt.timedelta(days=1)
     insert(con, "registry", [
         reg(1, "夏县鑫盛化工有限公司", "二氯甲烷、氯化石蜡生产、销售", "2614"),
@@ -77,6 +77,20 @@ def test_planted_and_decoys():
     assert rows["S11"]["category_hint"] == "6" and rows["S11"]["score"] < 0.5
 
 
+def test_a_chemical_registration_drawing_no_production_load_weighs_less():
+    """S1 again with readings: at 500 kWh a day it keeps its score; at 4 kWh a day (an office,
+    or a plant that never started) it drops to idle_factor of it and the reason says so."""
+    con = frame()
+    insert(con, "power_readings_daily", daily("A1", [500.0] * 40))
+    running = by_site(det.detect(con, AS_OF))["S1"]
+    con.execute("delete from power_readings_daily")
+    insert(con, "power_readings_daily", daily("A1", [4.0] * 40))
+    idle = by_site(det.detect(con, AS_OF))["S1"]
+    assert "未见生产规模用电" not in running["reason"]
+    assert idle["score"] == round(running["score"] * det.Params().idle_factor, 4)
+    assert "日用电中位数仅 4.0 kWh，未见生产规模用电" in idle["reason"]
+
+
 def test_contract_and_overrides():
     con = frame()
     table = det.detect(con, AS_OF, det.Params(min_score=0.95))
@@ -88,7 +102,7 @@ def test_contract_and_overrides():
 
 
 def test_no_sites_no_rows():
-    con = connect("registry", "permits", "power_accounts")
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily")
     insert(con, "registry", [reg(1, "夏县鑫盛化工有限公司", "二氯甲烷生产", "2614")])
     assert det.detect(con, AS_OF).num_rows == 0
 
