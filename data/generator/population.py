@@ -51,6 +51,7 @@ class County:
     fuel_firms: list[dict] = field(default_factory=list)
     factory_hosts: list[tuple[dict, dict]] = field(default_factory=list)
     _next_acct: int = 0
+    _firm_names: set[str] = field(default_factory=set)
 
     def new_account_no(self) -> str:
         """10-digit 户号 with a leading zero (kept as text downstream)."""
@@ -123,7 +124,15 @@ class County:
         if status in ("吊销", "注销"):
             closed_on = founded + timedelta(days=int(rng.integers(200, 3000)))
             closed_on = min(closed_on, self.date_at(self.n_days - 5))
-        row = dict(uscc=tx.make_uscc(rng, uscc_kind), name=name or tx.firm_name(rng, word, form),
+        if name is None:
+            # a company name is unique in its county's register (个体 shop names may repeat)
+            name = tx.firm_name(rng, word, form)
+            for _ in range(20):
+                if "公司" not in name or name not in self._firm_names:
+                    break
+                name = tx.firm_name(rng, word, form)
+        self._firm_names.add(name)
+        row = dict(uscc=tx.make_uscc(rng, uscc_kind), name=name,
                    status=status, scope=scope or sc, address=self.address(v),
                    industry_code=code or ind, founded_on=founded, closed_on=closed_on,
                    legal_rep=tx.person(rng), phone=tx.phone(rng), township=v["township"],
@@ -233,7 +242,12 @@ def add_permit(c: County, firm: dict, ptype: str, scope: str, valid_idx: int | N
     rng = c.rng
     valid_idx = valid_idx if valid_idx is not None else c.n_days + int(rng.integers(60, 1000))
     prefix = {"安全生产许可": "(晋)WH安许证字", "使用许可": "(晋)WH使许证字"}.get(ptype, "晋运夏危化经字")
-    row = dict(permit_no=f"{prefix}[{2020 + int(rng.integers(0, 6))}]{rng.integers(1, 999):03d}",
+    used = {p["permit_no"] for p in c.permits}
+    while True:  # permit numbers are unique: a repeated one would replace the other on ingest
+        no = f"{prefix}[{2020 + int(rng.integers(0, 6))}]{rng.integers(1, 999):03d}"
+        if no not in used:
+            break
+    row = dict(permit_no=no,
                holder_name=firm["name"], uscc=firm["uscc"], permit_type=ptype, scope=scope,
                valid_until=c.date_at(valid_idx), address=address or firm["address"],
                lon=firm["lon"], lat=firm["lat"])
