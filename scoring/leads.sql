@@ -73,9 +73,9 @@ with
 parts as (
     -- the parts, strongest first, as the inspector reads them
     select site_id,
-           list(detector order by points desc) as detectors,
+           list(detector order by points desc, detector) as detectors,
            string_agg('【' || label || ' +' || cast(cast(round(points) as integer) as varchar) || '】' || reason,
-                      '；' order by points desc) as clues
+                      '；' order by points desc, detector) as clues
     from score_parts
     group by site_id
 ),

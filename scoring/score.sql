@@ -13,8 +13,9 @@ strongest as (
     -- one finding per site and detector: its strongest
     select site_id, detector,
            max(score) as score,
-           arg_max(reason, score) as reason,
-           arg_max(category_hint, score) as category_hint
+           -- ties broken by the text, so a rerun reads the same
+           first(reason order by score desc, reason) as reason,
+           first(category_hint order by score desc, reason) as category_hint
     from evidence
     group by site_id, detector
 )
@@ -48,7 +49,7 @@ corroborated as (
 
 hinted as (
     -- the suspected category follows the strongest part that names one (复燃 is a status)
-    select site_id, arg_max(category_hint, points) as category_hint
+    select site_id, first(category_hint order by points desc, detector) as category_hint
     from score_parts
     where category_hint is not null and category_hint <> '' and category_hint <> '复燃'
     group by site_id

@@ -87,17 +87,22 @@ def demo_county(tmp_path_factory):
     return json.loads((root / "truth.json").read_text(encoding="utf-8")), wh
 
 
-@pytest.fixture
-def county_copy(demo_county, tmp_path):
-    """A private copy of the demo county as ingested, for tests that screen (they write leads)."""
+def copy_county(demo_county, where: Path):
+    """A private copy (warehouse file and lake) of the demo county as ingested, in `where`."""
     import shutil
 
     from sources.warehouse import Warehouse
 
-    truth, wh = demo_county
+    _, wh = demo_county
     pristine = wh.path.parent / "pristine"
-    copy = Warehouse(tmp_path / "copy" / "warehouse.duckdb")
-    copy.path.parent.mkdir()
+    copy = Warehouse(where / "warehouse.duckdb")
+    copy.path.parent.mkdir(parents=True)
     shutil.copyfile(pristine / wh.path.name, copy.path)
     shutil.copytree(pristine / wh.lake.name, copy.lake)
-    return truth, copy
+    return copy
+
+
+@pytest.fixture
+def county_copy(demo_county, tmp_path):
+    """A private copy of the demo county as ingested, for tests that screen (they write leads)."""
+    return demo_county[0], copy_county(demo_county, tmp_path / "copy")

@@ -9,7 +9,6 @@ no worker starts a server of its own.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import socket
 
 import pytest
@@ -20,27 +19,15 @@ from pipelines import cluster
 from pipelines.cli import main
 from pipelines.screen import screen_flow
 from sources.warehouse import Warehouse
+from tests.conftest import copy_county
 
 AS_OF = dt.date(2026, 11, 30)
 LEADS = """select rank, lead_no, site_id, round(risk, 9), level, category, status, first_seen,
                   detectors
            from leads where week = '2026-W49' order by rank"""
-# tip_match lists a tip's matched words in no fixed order (string_agg without `order by`): its
-# text differs between two single-process runs too, so it is compared without its text
 EVIDENCE = """select site_id, detector, round(score, 12), period_start, period_end, category_hint,
-                     if(detector = 'tip_match', null, reason), if(detector = 'tip_match', null, facts)
+                     reason, facts
               from evidence order by all"""
-
-
-def _second_copy(demo_county, tmp_path) -> Warehouse:
-    """Another private copy of the county as ingested (as `county_copy` makes)."""
-    _, wh = demo_county
-    pristine = wh.path.parent / "pristine"
-    copy = Warehouse(tmp_path / "dask-wh" / "warehouse.duckdb")
-    copy.path.parent.mkdir()
-    shutil.copyfile(pristine / wh.path.name, copy.path)
-    shutil.copytree(pristine / wh.lake.name, copy.lake)
-    return copy
 
 
 def _rows(wh: Warehouse, sql: str) -> list[tuple]:
@@ -53,7 +40,7 @@ def _rows(wh: Warehouse, sql: str) -> list[tuple]:
 
 def test_dask_leads_equal_single_process(prefect_harness, demo_county, county_copy, tmp_path, capsys):
     _, single = county_copy
-    distributed = _second_copy(demo_county, tmp_path)
+    distributed = copy_county(demo_county, tmp_path / "dask-wh")
     expected = screen_flow(str(single.path), AS_OF, str(tmp_path / "single"))
     assert expected["leads"] > 0 and not expected["failed_detectors"]
 
