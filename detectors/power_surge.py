@@ -13,6 +13,11 @@ that returns to an earlier level is `idle_restart`'s business, not a surge.
 Evidence: recent and baseline medians (kWh/day), ratio, last-year ratio or level, net ratio.
 Score: 0.3 at `min_ratio` and `min_increase_kwh`, rising (log scale) to 1 at `full_ratio` (60 %
 of the weight) and `full_increase_kwh` (40 %); one row per site, from its strongest account.
+Then when the added energy is drawn: the 谷 (valley) share of the increase in mean daily kWh,
+from the daily 峰/平/谷 split. A firm taking a big order adds a day shift (峰/平 hours); a
+reactor runs around the clock (a 24-hour load puts about a third in the valley hours) and
+hidden work runs at night. An increase with no valley share weighs `day_factor`, rising
+linearly to full at `valley_full_share`; without the split the score stands.
 
 Known false positives: a new business ramping up within its first months (its baseline is
 its own start), a firm taking big new orders or adding shifts, a first season of heating or
@@ -48,6 +53,8 @@ class Params:
     full_ratio: float = 10.0  # net ratio that is blatant
     min_increase_kwh: float = 30.0  # kWh/day added, borderline
     full_increase_kwh: float = 1000.0  # kWh/day added, blatant
+    day_factor: float = 0.6  # an increase drawn wholly in 峰/平 hours (a second day shift)
+    valley_full_share: float = 0.3  # 谷 share of the increase from which it counts fully
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:

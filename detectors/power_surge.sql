@@ -10,7 +10,7 @@ members as (
 
 recent as (
     -- kWh per day; NULL and negative totals are data errors, left out rather than read as 0
-    select account_no, day, kwh_total as kwh
+    select account_no, day, kwh_total as kwh, kwh_valley as valley
     from power_readings_daily
     where day > $as_of - ($recent_days + $baseline_days) and day <= $as_of and kwh_total >= 0
 ),
@@ -33,7 +33,14 @@ levels as (
         avg(kwh) filter (where day > $as_of - $recent_days) as recent_mean_kwh,
         count(*) filter (where day > $as_of - $recent_days) as recent_n,
         median(kwh) filter (where day <= $as_of - $recent_days) as base_kwh,
-        count(*) filter (where day <= $as_of - $recent_days) as base_n
+        count(*) filter (where day <= $as_of - $recent_days) as base_n,
+        -- when the added energy is drawn: the 谷 (valley, mostly night) share of the increase
+        -- in mean daily kWh; NULL without the 峰/平/谷 split
+        (avg(valley) filter (where day > $as_of - $recent_days)
+         - avg(valley) filter (where day <= $as_of - $recent_days))
+        / nullif(avg(kwh) filter (where day > $as_of - $recent_days and valley is not null)
+                 - avg(kwh) filter (where day <= $as_of - $recent_days and valley is not null), 0)
+            as added_valley_share
     from recent
     semi join busy using (account_no)
     group by account_no
@@ -128,11 +135,16 @@ scored as (
     select
         m.site_id,
         s.*,
-        0.3 + 0.7 * (
+        (0.3 + 0.7 * (
             0.6 * least(ln(s.net_ratio / $min_ratio) / ln($full_ratio / $min_ratio), 1)
             + 0.4 * least(greatest(ln(s.increase_kwh / $min_increase_kwh)
                                    / ln($full_increase_kwh / $min_increase_kwh), 0), 1)
-        ) as score
+        ))
+        -- added load drawn by day (a second day shift) weighs day_factor; by night or around
+        -- the clock (a reactor, work hidden at night) fully
+        * case when s.added_valley_share is null then 1.0
+               else $day_factor + (1 - $day_factor)
+                    * least(greatest(s.added_valley_share, 0) / $valley_full_share, 1) end as score
     from seasonal as s
     join members as m using (account_no)
     where s.net_ratio >= $min_ratio and s.increase_kwh >= $min_increase_kwh
@@ -164,7 +176,12 @@ select
         end
         || case when peak_ratio < ratio and peak_ratio <= coalesce(yoy_ratio, ratio)
                 then '；此前一年最高月中位数 ' || format('{:,.0f}', peak_kwh) || ' kWh' else '' end
-        as reason,
+        || case when added_valley_share is null then ''
+                when added_valley_share < $valley_full_share
+                    then '；新增电量主要在峰、平时段（谷段仅占 '
+                         || format('{:.0f}', 100 * greatest(added_valley_share, 0)) || '%），似白天增开班次'
+                else '；新增电量中谷段(夜间)占 ' || format('{:.0f}', 100 * least(added_valley_share, 1)) || '%'
+           end as reason,
     json_object(
         'account_no', account_no, 'recent_kwh', round(recent_kwh, 1),
         'recent_mean_kwh', round(recent_mean_kwh, 1), 'recent_days', recent_n,
@@ -172,7 +189,7 @@ select
         'ratio', round(ratio, 2), 'increase_kwh', round(increase_kwh, 1),
         'last_year_ratio', round(ly_ratio, 2), 'last_year_kwh', round(ly_near_kwh, 1),
         'yoy_ratio', round(yoy_ratio, 2), 'peak_kwh', round(peak_kwh, 1),
-        'net_ratio', round(net_ratio, 2)
+        'net_ratio', round(net_ratio, 2), 'added_valley_share', round(added_valley_share, 3)
     )::varchar as facts
 from best
 order by score desc, site_id

@@ -1,5 +1,6 @@
 """power_surge on hand-made daily series (400 days to AS_OF)."""
 
+import datetime as dt
 import json
 
 from detectors import power_surge
@@ -69,3 +70,21 @@ def test_empty_warehouse_gives_empty_evidence():
     con = connect()
     ev = power_surge.detect(con, AS_OF)
     assert ev.num_rows == 0 and ev.schema == EVIDENCE
+
+
+def test_an_increase_drawn_by_day_weighs_less_than_one_drawn_at_night():
+    """The same 20 → 300 kWh surge three ways: DAY adds a day shift (the valley keeps its
+    4 kWh), NIGHT draws 80 % of the increase in the valley hours, FLAT (no 峰/平/谷 split)."""
+    con = connect()
+    insert(con, "power_accounts", [account(a) for a in ("DAY", "NIGHT", "FLAT")])
+    base = daily("DAY", [20.0] * (N - 14), end=AS_OF - dt.timedelta(days=14), valley_share=0.2)
+    day = [r | dict(kwh_valley=4.0) for r in daily("DAY", [300.0] * 14)]
+    night = (daily("NIGHT", [20.0] * (N - 14), end=AS_OF - dt.timedelta(days=14), valley_share=0.2)
+             + [r | dict(kwh_valley=4.0 + 0.8 * 280) for r in daily("NIGHT", [300.0] * 14)])
+    insert(con, "power_readings_daily", base + day + night + daily("FLAT", [20.0] * (N - 14) + [300.0] * 14))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in power_surge.detect(con, AS_OF).to_pylist()}
+    day_factor = power_surge.Params().day_factor
+    assert rows["S-NIGHT"]["score"] == rows["S-FLAT"]["score"]
+    assert abs(rows["S-DAY"]["score"] - day_factor * rows["S-FLAT"]["score"]) < 0.002
+    assert "似白天增开班次" in rows["S-DAY"]["reason"] and "谷段(夜间)占 80%" in rows["S-NIGHT"]["reason"]
