@@ -164,8 +164,14 @@ anchors as (
 ),
 
 seekers as (
+    -- a ledger entry that names its 户号 or credit code is placed by that key, not by its point
+    -- (a point near a neighbour would bridge two places)
     select node, lon, lat, kind from _records
     where lon is not null and kind in ('truck_place', 'tip', 'closed_site')
+      and not (kind = 'closed_site' and node in (
+          select a from _links where rule in ('uscc', 'account_no')
+          union all
+          select b from _links where rule in ('uscc', 'account_no')))
 ),
 
 probes as (

@@ -5,15 +5,17 @@ Tips to the 12345 hotline rarely carry a point or a firm's name: "唐回村附�
 what is left becomes a tip-only site, a lead of its own that an inspector would visit twice
 (once for the tip, once for the site the data points at). An analyst reads such a tip
 against the village: which 科技 firm near 唐回村 shows something? `attach_tips` does that
-after the detectors ran (table `evidence`):
+after the detectors ran and were scored (tables `site_scores`, `score_parts`):
 
 - a tip-only site whose tip has no point and names a village (or only a township);
 - candidates: sites within `village_reach_m` of the village's median metered point or with
   a member addressed in that village (in the township when no village is named);
 - fit: the tip's words against the candidate — 科技/生物/新材料/新能源 want such a name, 民房/
-  家里/院子 a household account, 养殖场 a farm's name (`misfit` otherwise); a place the
-  address names (面包房, 冷库) must be in the candidate's names;
-- strength: 1 − Π(1 − strongest score of each other detector) at the candidate;
+  家里/院子 a household account, 养殖场 a farm's name, 油罐/柴油 a fuel finding or a name with
+  油 (`misfit` otherwise); a place the address names (面包房, 冷库) must be in the candidate's
+  names; a candidate near the village whose members are addressed in another village only
+  fits `other_village` (a remote spot with no address fits);
+- strength: the candidate's risk (points) from the first scoring;
 - the best fit × strength joins when strength ≥ `min_strength` and it is at least
   `dominance` times the runner-up. The tip moves into that site (`site_members.rule` =
   `tip_area`, link score `village_link` or `town_link` × fit) and its tip-only site goes.
@@ -44,6 +46,7 @@ class TipParams:
     min_fit: float = 0.5  # how well the candidate fits the tip's words (1 = fits)
     dominance: float = 1.5  # the chosen candidate's fit × strength over the runner-up's
     misfit: float = 0.25  # fit of a candidate that is not what the tip describes
+    other_village: float = 0.6  # fit of a candidate near the village but addressed in another
     village_link: float = 0.7  # link score of a tip joined within its village
     town_link: float = 0.5  # … within its township only
     residential_class: str = "居民生活用电"

@@ -62,9 +62,9 @@ create or replace temp table _tip_candidates as
 with
 strength as (
     -- what the screening found at each site: its risk (scoring.score_sites), and whether a
-    -- finding points to fuel (category 6) or to tankers (the truck family)
+    -- finding points to fuel (category 6, or oil tankers stopping there)
     select r.site_id, r.risk as strength,
-           exists(select 1 from score_parts as p where p.site_id = r.site_id and (p.category_hint = '6' or p.family = 'truck'))
+           exists(select 1 from score_parts as p where p.site_id = r.site_id and (p.category_hint = '6' or p.detector = 'fuel_yard'))
                as fuel
     from site_scores as r
 ),
@@ -124,6 +124,9 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
            case when regexp_matches(t.words, '(油罐|储油|柴油|汽油|加油|成品油)')
                 then case when s.fuel or regexp_matches(f.names, '(油|石化)') then 1 else $misfit end
                 else 1 end,
+           -- near the village by its point but addressed in another village: likely not it
+           case when p.in_village and len(list_filter(f.villages, x -> x <> '')) > 0
+                     and not list_contains(f.villages, t.village) then $other_village else 1 end,
            case when t.what = '' then 1 when contains(f.names, t.what) then 1 else 0 end
        ) as fit
 from pairs as p

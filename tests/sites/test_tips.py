@@ -26,7 +26,7 @@ def _county() -> duckdb.DuckDBPyConnection:
         create table site_members (site_id varchar, member_kind varchar, member_key varchar,
             rule varchar, score double, linked_to varchar, member_name varchar, member_address varchar);
         create table site_scores (site_id varchar, risk double);
-        create table score_parts (site_id varchar, family varchar, category_hint varchar);
+        create table score_parts (site_id varchar, detector varchar, family varchar, category_hint varchar);
         create table site_history (as_of date, site_id varchar, member_kind varchar, member_key varchar)""")
     # the village: households whose median point is (LON, LAT)
     frames.insert(con, "power_accounts", [frames.account(
