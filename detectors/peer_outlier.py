@@ -13,7 +13,9 @@ with fewer than `min_peers` accounts are skipped. Robust z-scores rather than an
 forest: they explain themselves (the reason names every feature with z ≥ `name_z`, its value
 and the class median) and need no fitting.
 
-Score: 0.3 at combined z `min_z`, 1 at `full_z`. Accounts below `min_kwh` a day are left out.
+Only `scored_features` count (by default all but growth: a surge is power_surge's finding,
+and one fact should not score twice in the power family). Score: 0.3 at combined z `min_z`,
+1 at `full_z`. Accounts below `min_kwh` a day are left out.
 
 Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
 
@@ -54,6 +56,11 @@ class Params:
     min_kwh: float = 20.0  # kWh/day, recent median
 
     absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
+    # the features that score; growth is power_surge's (season-aware, and one fact should
+    # not count twice in the power family)
+    scored_features: tuple[str, ...] = ("level", "weekend", "steadiness", "night", "valley")
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
-    return run_sql(con, _SQL, sql_params(params, as_of))
+    p = sql_params(params, as_of)
+    p["scored_features"] = list(params.scored_features)
+    return run_sql(con, _SQL, p)

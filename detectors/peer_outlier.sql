@@ -132,6 +132,7 @@ z as (
            least(greatest((f.x - s.med) / s.mad, 0), $max_z) as z
     from features as f
     join spread as s using (tariff_class, feature)
+    where list_contains($scored_features, f.feature)
 ),
 
 combined as (

@@ -27,11 +27,20 @@ def _frame():
     return con
 
 
+def test_growth_scores_only_when_asked():
+    """With growth among the scored features (as before), X's jump is named and scores more."""
+    all_six = ("level", "growth", "weekend", "steadiness", "night", "valley")
+    ev = peer_outlier.detect(_frame(), AS_OF, peer_outlier.Params(scored_features=all_six))
+    x = {r["site_id"]: r for r in ev.to_pylist()}["S-X"]
+    assert "近期增长" in x["reason"] and x["score"] >= 0.7
+
+
 def test_the_jump_stands_out_and_is_explained():
     ev = peer_outlier.detect(_frame(), AS_OF)
     assert ev.schema == EVIDENCE
     rows = {r["site_id"]: r for r in ev.to_pylist()}
-    assert "S-X" in rows and rows["S-X"]["score"] >= 0.7
-    assert "近期增长" in rows["S-X"]["reason"] and "用电水平" in rows["S-X"]["reason"]
+    # growth is power_surge's: here X stands out by its level and its steadiness
+    assert "S-X" in rows and rows["S-X"]["score"] >= 0.6
+    assert "近期增长" not in rows["S-X"]["reason"] and "用电水平" in rows["S-X"]["reason"]
     assert not any(s.startswith("S-C") or s.startswith("S-H") for s in rows)
     assert rows["S-X"]["score"] > rows.get("S-Y", {"score": 0})["score"]
