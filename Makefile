@@ -24,8 +24,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
+# micro-benchmarks (pytest -m bench), then every stage at county and province sizes, side by
+# side with trackintel, movingpandas and pandas; writes BENCHMARKS.md (data cached in data/work/bench)
 bench: $(STAMP)
-	$(BIN)/pytest -m bench -p no:cacheprovider -o addopts='' -s bench
+	$(BIN)/python -m bench.run_benchmarks $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
