@@ -35,13 +35,13 @@ weighted as (
 ),
 
 identity as (
-    select m.site_id,
-           bool_or(m.member_kind = 'registry') as registered,
-           bool_or(m.member_kind = 'registry' and regexp_matches(r.name, $name_pattern)) as disguised
-    from site_members as m
-    left join registry as r on m.member_kind = 'registry' and r.uscc = m.member_key
-    where m.site_id in (select site_id from weighted)
-    group by m.site_id
+    select site_id,
+           bool_or(member_kind = 'registry') as registered,
+           bool_or(member_kind = 'registry' and member_key in (
+               select uscc from registry where regexp_matches(name, $name_pattern))) as disguised
+    from site_members
+    where site_id in (select site_id from weighted)
+    group by site_id
 ),
 
 per_site as (

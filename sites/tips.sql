@@ -63,42 +63,46 @@ with
 strength as (
     -- what the screening found at each site: its risk (scoring.score_sites), and whether a
     -- finding points to fuel (category 6, or oil tankers stopping there)
-    select r.site_id, r.risk as strength,
-           exists(select 1 from score_parts as p where p.site_id = r.site_id and (p.category_hint = '6' or p.detector = 'fuel_yard'))
-               as fuel
+    select r.site_id, r.risk as strength, coalesce(p.fuel, false) as fuel
     from site_scores as r
+    left join (
+        select site_id, bool_or(category_hint = '6' or detector = 'fuel_yard') as fuel
+        from score_parts
+        group by site_id
+    ) as p using (site_id)
 ),
 
-facts as (
-    select m.site_id,
-           string_agg(coalesce(m.member_name, ''), ' ') as names,
-           bool_or(m.member_kind <> 'tip') as has_identity,
-           bool_or(a.tariff_class = $residential_class) as has_household,
-           list(distinct regexp_extract(m.member_address, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区))', 2))
-               as villages
-    from site_members as m
-    left join power_accounts as a on m.member_kind = 'power_account' and a.account_no = m.member_key
-    group by m.site_id
+scored_sites as (
+    -- only sites the screening found something at can take a tip: a few thousand, not every
+    -- household of the county
+    select s.* from sites as s semi join strength as r using (site_id)
+),
+
+member_villages as (
+    select distinct m.site_id,
+           regexp_extract(m.member_address, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区))', 2) as village
+    from site_members as m semi join strength as r using (site_id)
+    where m.member_address is not null
 ),
 
 by_village as (
     select t.tip_no, s.site_id
     from _tip_targets as t
     join _tip_villages as v on v.village = t.village and (t.town is null or v.town = t.town)
-    join sites as s
+    join scored_sites as s
       on s.lon between v.lon - 0.05 and v.lon + 0.05 and s.lat between v.lat - 0.05 and v.lat + 0.05
     where distance_m(s.lon, s.lat, v.lon, v.lat) <= $village_reach_m
     union
-    select t.tip_no, f.site_id
+    select t.tip_no, mv.site_id
     from _tip_targets as t
-    join facts as f on list_contains(f.villages, t.village)
-    join sites as s using (site_id)
-    where t.village is not null and (t.town is null or s.township = t.town)
+    join member_villages as mv on mv.village = t.village
+    join scored_sites as s using (site_id)
+    where t.town is null or s.township = t.town
 ),
 
 by_town as (
     select t.tip_no, s.site_id
-    from _tip_targets as t join sites as s on s.township = t.town
+    from _tip_targets as t join scored_sites as s on s.township = t.town
     where t.village is null
 ),
 
@@ -106,6 +110,21 @@ pairs as (
     select tip_no, site_id, true as in_village from by_village
     union all
     select tip_no, site_id, false from by_town
+),
+
+facts as (
+    select m.site_id,
+           string_agg(coalesce(m.member_name, ''), ' ') as names,
+           bool_or(m.member_kind <> 'tip') as has_identity,
+           -- (a left join with a condition on the member kind made DuckDB loop: 50 s a county)
+           bool_or(m.member_kind = 'power_account' and m.member_key in (
+               select account_no from power_accounts where tariff_class = $residential_class))
+               as has_household,
+           (select list(mv.village) from member_villages as mv
+            where mv.site_id = m.site_id and mv.village <> '') as villages
+    from site_members as m
+    where m.site_id in (select site_id from pairs)
+    group by m.site_id
 )
 
 select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
@@ -125,7 +144,7 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
                 then case when s.fuel or regexp_matches(f.names, '(油|石化)') then 1 else $misfit end
                 else 1 end,
            -- near the village by its point but addressed in another village: likely not it
-           case when p.in_village and len(list_filter(f.villages, x -> x <> '')) > 0
+           case when p.in_village and len(coalesce(f.villages, [])) > 0
                      and not list_contains(f.villages, t.village) then $other_village else 1 end,
            case when t.what = '' then 1 when contains(f.names, t.what) then 1 else 0 end
        ) as fit
