@@ -10,13 +10,14 @@ otherwise the value is cleared (置空) and the row loads. Either way it is list
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import duckdb
 
 from sources.readers import RawTable, quote_ident
 from sources.spec import Column, Kind, SourceSpec
-from sources.warehouse import columns_sql
+from sources.warehouse import SQL_TYPES, columns_sql
 
 PARSE_REASONS = {
     Kind.ID: "编号无法识别",
@@ -33,6 +34,7 @@ PARSE_REASONS = {
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
             "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 CHINA_LON = (73.0, 136.0)
+_SORT_GUESS_ROWS = 10_000  # rows read to guess the order a file is sorted in
 CHINA_LAT = (3.0, 54.0)
 
 
@@ -51,6 +53,8 @@ def cast_expr(col: Column, ref: str, typ: str) -> str:
             return f"cast({ref} as date)"
         case Kind.DATE:
             return f"xhg_date({text})"
+        case Kind.TIMESTAMP if typ == "TIMESTAMP":
+            return ref
         case Kind.TIMESTAMP if typ == "TIMESTAMP WITH TIME ZONE":
             return f"timezone('Asia/Shanghai', {ref})"
         case Kind.TIMESTAMP if typ.startswith("TIMESTAMP") or typ == "DATE":
@@ -144,9 +148,11 @@ class CastPlan:
                                 f"应为 {'/'.join(col.choices)} 之一", reject))
         return checks
 
-    def stage_sql(self, raw: RawTable) -> str:
-        """One select: canonical columns, derived ones, `_reject` and the list `_issues`."""
+    def _cast_ctes(self, raw: RawTable, as_read: bool = False) -> str:
+        """CTEs `raw` (the file), `c` (canonical and raw columns) and `d` (plus derived ones);
+        `as_read`: text columns taken as the file holds them (see `as_read_sql`)."""
         spec = self.spec
+        as_is = set(self._text_as_read()) if as_read else set()
         cast_cols, raw_cols = [], []
         for col in spec.columns:
             h = self.mapping.get(col.name)
@@ -156,8 +162,20 @@ class CastPlan:
                 raw_cols.append(f"cast(null as varchar) as _r_{col.name}")
             else:
                 ref = "raw." + quote_ident(h)
-                cast_cols.append(f"{cast_expr(col, ref, self.types[h])} as {col.name}")
+                value = ref if col.name in as_is else cast_expr(col, ref, self.types[h])
+                cast_cols.append(f"{value} as {col.name}")
                 raw_cols.append(f"{ref} as _r_{col.name}")
+        derived = ", ".join(f"{expr} as {name}" for name, _, expr in spec.derived)
+        return f"""
+            with raw as ({raw.relation_sql}),
+            c as (select _row, {', '.join(cast_cols)}, {', '.join(raw_cols)}, {self._extra_sql()} as _extra
+                  from raw),
+            d as (select *{', ' + derived if derived else ''} from c)"""
+
+    def stage_sql(self, raw: RawTable, as_read: bool = False) -> str:
+        """One select: canonical columns, derived ones, `_reject` and the list `_issues`
+        (and `_as_read`, see `as_read_sql`, if asked)."""
+        spec = self.spec
         checks = self.checks()
         flags = [f"coalesce({c.predicate}, false) as _f{i}" for i, c in enumerate(checks)]
         cleared = []
@@ -176,18 +194,123 @@ class CastPlan:
             f"'val': cast(_r_{c.column} as varchar), 'reason': {_sql_str(c.reason)}, "
             f"'reject': {str(c.reject).lower()}}} end" for i, c in enumerate(checks))
         issues = f"list_filter([{items}], x -> x is not null)" if checks else "null"
-        extra = self._extra_sql()
-        derived = ", ".join(f"{expr} as {name}" for name, _, expr in spec.derived)
         derived_names = "".join(f", {name}" for name, _, _ in spec.derived)
-        return f"""
-            with raw as ({raw.relation_sql}),
-            c as (select _row, {', '.join(cast_cols)}, {', '.join(raw_cols)}, {extra} as _extra
-                  from raw),
-            d as (select *{', ' + derived if derived else ''} from c),
+        key_col = f", {self.as_read_sql()} as _as_read" if as_read else ""
+        key_out = ", _as_read" if as_read else ""
+        return f"""{self._cast_ctes(raw)},
             f as (select *, {', '.join(flags) or 'true as _none'} from d),
             k as (select _row, {', '.join(cleared)}{derived_names}, _extra, ({rejects}) as _reject,
-                         case when {anyf} then {issues} end as _issues from f)
-            select _row, {', '.join(final_cols)}, _extra, _reject, _issues from k"""
+                         case when {anyf} then {issues} end as _issues{key_col} from f)
+            select _row, {', '.join(final_cols)}, _extra, _reject, _issues{key_out} from k"""
+
+    def cast_sql(self, raw: RawTable, as_read: bool = False) -> str:
+        """The canonical rows without the checks: what `stage_sql` gives for a file in which
+        no check fails (nothing cleared, nothing rejected), at less cost; `as_read`: the
+        file's text needs no cleaning (`as_read_sql` held on every row), so it is taken as is."""
+        final_cols = [self._final(n) for n, _ in columns_sql(self.spec)]
+        return f"""{self._cast_ctes(raw, as_read)}
+            select _row, {', '.join(final_cols)}, _extra, false as _reject from d"""
+
+    def partition_source(self) -> tuple[str, str] | None:
+        """The column a lake partition is computed from and the file's column it is read from
+        unchanged (a typed date or time), or None: only then can a filter on it skip the
+        file's row groups by their statistics."""
+        part = self.spec.lake_partition
+        names = [c.name for c in self.spec.columns if part and re.search(rf"\b{c.name}\b", part)]
+        if len(names) != 1 or names[0] not in self.mapping:
+            return None
+        h = self.mapping[names[0]]
+        ref = "raw." + quote_ident(h)
+        return (names[0], h) if cast_expr(self.spec.column(names[0]), ref, self.types[h]) == ref else None
+
+    def _key_refs(self) -> list[tuple[str, str, str, bool]] | None:
+        """Per key column: its name, the file's column, the canonical value's expression, and
+        whether both are text (the file's value is the canonical one unless it needs
+        cleaning); None when a key column is missing."""
+        if any(k not in self.mapping for k in self.spec.key):
+            return None
+        out = []
+        for k in self.spec.key:
+            col, h = self.spec.column(k), self.mapping[k]
+            ref = "raw." + quote_ident(h)
+            text = self.types[h] == "VARCHAR" and SQL_TYPES[col.kind] == "varchar"
+            out.append((k, ref, cast_expr(col, ref, self.types[h]), text))
+        return out
+
+    def _text_as_read(self) -> list[str]:
+        """Columns whose file value is text and whose canonical value is cleaned text: where
+        the file's text needs no cleaning, the two are equal."""
+        return [c.name for c in self.spec.columns if c.name in self.mapping
+                and self.types[self.mapping[c.name]] == "VARCHAR" and SQL_TYPES.get(c.kind) == "varchar"]
+
+    def as_read_sql(self) -> str:
+        """Over `stage_sql`'s columns: true when every text column of the row holds exactly what
+        the file holds (nothing trimmed or folded). When it holds on every row of a file, the
+        file's own text can stand for the canonical values (`cast_sql(as_read=True)`), and the
+        file's order is the key's (`key_order_sql(as_read=True)`)."""
+        return " and ".join(f"{n} is not distinct from _r_{n}" for n in self._text_as_read()) or "true"
+
+    def key_order_sql(self, raw: RawTable, as_read: bool, ways: list[int] | None = None,
+                      limit: int | None = None) -> str | None:
+        """One row: whether the file's first row is unique (one stream), then per way a file
+        can be sorted (`sort_ways`, all or those given) whether every row's key lies strictly
+        beyond the row before's that way. Over the first `limit` rows if given. None when a
+        key column is missing.
+
+        `as_read`: every text value is known to be canonical already (`as_read_sql` held on
+        every row), so the file's own values are compared, uncleaned. A comparison with a
+        missing value fails. The pass is one stream (a window without partitions), so each
+        row is compared with the one before it.
+        """
+        refs = self._key_refs()
+        if refs is None:
+            return None
+        exprs = ", ".join(f"{ref if as_read and text else expr} as _k{i}"
+                          for i, (_, ref, expr, text) in enumerate(refs))
+        n = len(refs)
+        prev = ", ".join(f"lag(_k{i}) over () as _p{i}" for i in range(n))
+        # per column: above (_g), equal to (_e) the row before; below is neither
+        cmp = ", ".join(f"_k{i} > _p{i} as _g{i}, _k{i} = _p{i} as _e{i}" for i in range(n))
+        tests = []
+        for w, (order, up) in enumerate(self.sort_ways()):
+            if ways is not None and w not in ways:
+                continue
+            expr = ""
+            for i in reversed(order):
+                step = f"_g{i}" if up else f"not (_g{i} or _e{i})"
+                expr = step if not expr else f"{step} or (_e{i} and ({expr}))"
+            tests.append(f"count(*) filter (where _n > 1 and not coalesce({expr}, false)) = 0")
+        return f"""
+            with raw as ({raw.relation_sql}),
+            k as (select {exprs} from raw{f' limit {int(limit)}' if limit else ''}),
+            w as (select *, {prev}, row_number() over () as _n from k),
+            c as (select _n, {cmp} from w)
+            select count(*) filter (where _n = 1) <= 1, {', '.join(tests)} from c"""
+
+    def sort_ways(self) -> list[tuple[list[int], bool]]:
+        """The orders a file may come in: by the key's columns in their order or reversed (by
+        account then day, or by day then account), rising or falling."""
+        n = len(self.spec.key)
+        orders = [list(range(n)), list(range(n))[::-1]][:1 if n == 1 else 2]
+        return [(order, up) for order in orders for up in (True, False)]
+
+    def key_proven_unique(self, con: duckdb.DuckDBPyConnection, raw: RawTable, as_read: bool) -> bool:
+        """True when the file is sorted strictly by its natural key (some way, `sort_ways`):
+        then no two rows share a key. False proves nothing (an unsorted file, a row without a
+        key, a duplicate): the caller checks exactly.
+
+        The ways that hold on the first rows are then checked on all rows (one
+        single-threaded streaming pass over the key columns).
+        """
+        head = self.key_order_sql(raw, as_read, limit=_SORT_GUESS_ROWS)
+        if head is None:
+            return False
+        single, *ok = con.execute(head).fetchone()
+        ways = [w for w, holds in enumerate(ok) if holds]
+        if not (single and ways):
+            return False
+        single, *holds = con.execute(self.key_order_sql(raw, as_read, ways)).fetchone()
+        return bool(single and any(holds))
 
     def _final(self, name: str) -> str:
         """Coordinates: both or neither; converted to WGS-84 where the file gives a 坐标系."""

@@ -21,7 +21,13 @@ from sources.checks import CastPlan, plan_casts
 from sources.readers import RawTable, UnreadableFile, normalise_header, read_any
 from sources.spec import SourceSpec
 from sources.warehouse import Warehouse, refresh_lake_views
-from sources.write import write_lake, write_table
+from sources.write import (
+    clustered_ranges,
+    copy_partitions,
+    has_duplicate_keys,
+    write_lake,
+    write_table,
+)
 
 
 @dataclass
@@ -145,10 +151,71 @@ def ingest_file(wh: Warehouse, con: duckdb.DuckDBPyConnection, path: Path, inbox
 def _load(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: RawTable,
           plan: CastPlan, report: FileReport, load_id: int, archived: str,
           stat, started: dt.datetime) -> None:
-    # the cast rows, once: a temp table (it spills to the warehouse's tmp folder when large)
+    if not (spec.lake_partition and _load_lake(wh, con, spec, raw, plan, report, load_id,
+                                                archived, stat, started)):
+        _load_staged(wh, con, spec, raw, plan, report, load_id, archived, stat, started)
+    refresh_lake_views(con, wh)
+
+
+def _load_lake(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: RawTable,
+               plan: CastPlan, report: FileReport, load_id: int, archived: str,
+               stat, started: dt.datetime) -> bool:
+    """Lake sources without duplicate keys in the file: the file's good rows go from the file
+    straight into partition files, never held in between. False (nothing done) when the file
+    repeats a key: `_load_staged` then reports which rows and keeps the last.
+
+    Passes over the file: the rows a check fails on (normally few) are kept with their
+    reasons; one streaming pass proves the keys unique when the file is sorted by them (else
+    an exact check runs on the written rows); the write itself casts again, without the
+    checks when none failed.
+    """
+    out = wh.tmp / f"lake-{load_id}"
+    try:
+        con.execute("create or replace temp table _flagged as select _row, _reject, _issues, "
+                    f"_as_read from ({plan.stage_sql(raw, as_read=True)}) "
+                    "where _issues is not null or not _as_read")
+        flagged, rejected, cleaned = con.execute(
+            "select count(*) filter (where _issues is not null), count(*) filter (where _reject), "
+            "count(*) filter (where not _as_read) from _flagged").fetchone()
+        proven_unique = plan.key_proven_unique(con, raw, as_read=not cleaned)
+        cast = f"({plan.cast_sql(raw, as_read=not cleaned)})"
+        rows = f"(select * from ({plan.stage_sql(raw)}) where not _reject)" if flagged else cast
+        source = plan.partition_source()
+        ranges = (clustered_ranges(con, spec, cast, source[0], raw.parquet, source[1])
+                  if source and raw.parquet else None)
+        files = copy_partitions(con, spec, rows, out, load_id, ranges)
+        if not proven_unique and has_duplicate_keys(con, spec, files):
+            return False
+        report.rows_read = sum(f.rows for f in files) + rejected
+        con.execute("begin")
+        try:
+            con.execute("""insert into load_rejects
+                select $id, $f, _row, i.col, i.val, i.reason,
+                       case when i.reject then '拒收' else '置空' end
+                from (select _row, unnest(_issues) as i from _flagged where _issues is not null)""",
+                        {"id": load_id, "f": report.file})
+            report.updated = write_lake(con, wh, spec, files, load_id)
+            _finish(con, report, load_id, spec, stat, archived, raw, started)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        con.execute("drop table if exists _flagged")
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.with_name(out.name + "-merged"), ignore_errors=True)
+    return True
+
+
+def _load_staged(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: RawTable,
+                 plan: CastPlan, report: FileReport, load_id: int, archived: str,
+                 stat, started: dt.datetime) -> None:
+    """Any file: the cast rows held once in a temp table (it spills to the warehouse's tmp
+    folder when large), rows repeating a key found and listed, the last kept."""
     con.execute(f"create or replace temp table _stage as {plan.stage_sql(raw)}")
     s = "_stage"
     report.rows_read = con.execute(f"select count(*) from {s}").fetchone()[0]
+    out = wh.tmp / f"lake-{load_id}"
     con.execute("begin")
     try:
         con.execute(f"""insert into load_rejects
@@ -160,24 +227,30 @@ def _load(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, raw: 
         good = (f"(select * from {s} where not _reject"
                 + (f" and _row not in (select _row from {dups}))" if has_dups else ")"))
         if spec.lake_partition:
-            report.updated = write_lake(con, wh, spec, plan, good, load_id)
+            files = copy_partitions(con, spec, good, out, load_id)
+            report.updated = write_lake(con, wh, spec, files, load_id)
         else:
             report.updated = write_table(con, spec, plan, good, load_id)
-        report.rejected = con.execute(
-            "select count(distinct row_no) from load_rejects where load_id = $id and action = '拒收'",
-            {"id": load_id}).fetchone()[0]
-        report.values_cleared = con.execute(
-            "select count(*) from load_rejects where load_id = $id and action = '置空'",
-            {"id": load_id}).fetchone()[0]
-        report.loaded = report.rows_read - report.rejected
-        _record(con, load_id, report, spec.inbox_folder, stat, archived, raw.encoding, started)
+        _finish(con, report, load_id, spec, stat, archived, raw, started)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.execute("drop table if exists _stage")
-    refresh_lake_views(con, wh)
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.with_name(out.name + "-merged"), ignore_errors=True)
+
+
+def _finish(con, report: FileReport, load_id: int, spec: SourceSpec, stat, archived: str,
+            raw: RawTable, started: dt.datetime) -> None:
+    """Counts from what was listed, and the manifest row (inside the load's transaction)."""
+    report.rejected, report.values_cleared = con.execute(
+        "select count(distinct row_no) filter (where action = '拒收'), "
+        "count(*) filter (where action = '置空') from load_rejects where load_id = $id",
+        {"id": load_id}).fetchone()
+    report.loaded = report.rows_read - report.rejected
+    _record(con, load_id, report, spec.inbox_folder, stat, archived, raw.encoding, started)
 
 
 def _record(con, load_id, report: FileReport, folder, stat, archived, encoding, started) -> None:

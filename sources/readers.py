@@ -32,6 +32,7 @@ class RawTable:
     relation_sql: str  # a select over the file with its headers and `_row`
     headers: tuple[str, ...]
     encoding: str  # what was detected, for the report
+    parquet: Path | None = None  # the Parquet file the select reads (its row groups' statistics)
 
 
 def normalise_header(h: object) -> str:
@@ -107,7 +108,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, workdir: Path) -> RawTa
         raise UnreadableFile(f"CSV 文件格式错误：{str(e).splitlines()[0][:200]}") from e
     cols = ", ".join(quote_ident(h) for h in headers)
     return RawTable(f"select cast(_row as bigint) as _row, {cols} from read_parquet('{_sql_path(staged)}')",
-                    headers, encoding)
+                    headers, encoding, staged)
 
 
 def _csv_headers(path: Path, delim: str) -> tuple[str, ...]:
@@ -193,7 +194,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawTable:
     except duckdb.Error as e:
         raise UnreadableFile(f"Parquet 文件无法读取：{e}") from e
     cols = ", ".join(quote_ident(h) for h in headers)
-    return RawTable(f"select file_row_number + 2 as _row, {cols} from {scan}", headers, "parquet")
+    return RawTable(f"select file_row_number + 2 as _row, {cols} from {scan}", headers, "parquet", path)
 
 
 def read_any(con: duckdb.DuckDBPyConnection, path: Path, known_headers: set[str],

@@ -5,10 +5,11 @@ Both run inside the caller's transaction; both return how many earlier rows were
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
 from sources.checks import CastPlan
 from sources.spec import SourceSpec
@@ -34,51 +35,169 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec, plan: CastPlan
     return updated
 
 
-def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec, plan: CastPlan,
-               good: str, load_id: int) -> int:
-    """Rewrite each partition the file touches: earlier rows not in the file, plus the file's.
+# Lake files: zstd without dictionary pages. Measured on 10M readings (2 vCPU, under load):
+# DuckDB's dictionary building cost ~2 s of CPU of the ~9 s write, and the files came out
+# smaller without it (3.0 MB against 5.0 MB); zstd finds the repeats on its own.
+_FILE_FORMAT = "format parquet, compression 'zstd', dictionary_size_limit 0"
+_LAKE_FORMAT = f"{_FILE_FORMAT}, partition_by (part), write_partition_columns false, return_stats"
+_RANGE_MIN_ROWS = 100_000  # average rows a partition needs to be written on its own
 
-    New files get new names and are listed in `lake_files` in the caller's transaction; the
-    files they replace are removed by `prune_lake` after the commit.
+
+@dataclass(frozen=True)
+class LakeFile:
+    part: str
+    path: Path  # where the file is now (staging until it is moved into the lake)
+    rows: int
+
+
+def _lake_cols(spec: SourceSpec) -> str:
+    return ", ".join(n for n, _ in columns_sql(spec))
+
+
+def _sql_str(s: str) -> str:
+    return s.replace("'", "''")
+
+
+def _listing(paths: list[Path]) -> str:
+    return "[" + ", ".join(f"'{_sql_str(str(p))}'" for p in paths) + "]"
+
+
+def copy_partitions(con: duckdb.DuckDBPyConnection, spec: SourceSpec, rows: str, out: Path,
+                    load_id: int, ranges: list[PartRange] | None = None) -> list[LakeFile]:
+    """Write `rows` (a relation with the canonical columns) as Parquet under `out`, one folder
+    per partition; the files' row counts come back from the write itself.
+
+    With `ranges` (see `clustered_ranges`), each partition is written by its own plain write
+    of the rows in its range, which reads only the row groups that can hold them; else one
+    partitioned write sorts all rows into their partitions (it copies every row once more:
+    ~2 of ~6 s of CPU for 10M readings).
     """
-    cols = ", ".join(n for n, _ in columns_sql(spec))
+    select = f"select {_lake_cols(spec)}, {load_id} as _load_id"
+    if ranges is None:
+        return _copy(con, f"{select}, {spec.lake_partition} as part from {rows}", out, load_id)
+    if out.exists():
+        shutil.rmtree(out)
+    files = []
+    for r in ranges:
+        target = out / f"part={r.part}" / f"load{load_id}_0.parquet"
+        target.parent.mkdir(parents=True)
+        res = con.execute(
+            f"copy ({select} from {rows} where {r.column} between {r.lo} and {r.hi} "
+            f"and {spec.lake_partition} = {r.part}) to '{_sql_str(str(target))}' "
+            f"({_FILE_FORMAT}, return_stats)")
+        count = dict(zip([d[0] for d in res.description], res.fetchone(), strict=True))["count"]
+        if count:
+            files.append(LakeFile(r.part, target, count))
+        else:
+            target.unlink()
+    return files
+
+
+@dataclass(frozen=True)
+class PartRange:
+    part: str
+    column: str  # canonical column the partition is computed from
+    lo: str  # SQL literals: the least and greatest value of the column in the partition
+    hi: str
+
+
+def clustered_ranges(con: duckdb.DuckDBPyConnection, spec: SourceSpec, rows: str,
+                     column: str, parquet: Path, file_column: str) -> list[PartRange] | None:
+    """Per partition the range of `column` in `rows`, when the file's row groups are clustered
+    by it (a file in time order): writing each partition from its range then reads about
+    each row group once (at most 1.5 times over). None otherwise, and for small partitions:
+    each write costs ~12 ms of its own, the partitioned write ~0.2 µs a row more.
+
+    `rows` must read `column` from the Parquet file's `file_column` unchanged, so that a filter
+    on it skips row groups by their statistics.
+    """
+    typ = dict(columns_sql(spec))[column]
+    found = con.execute(f"""
+        with b as (select {spec.lake_partition} as p, min({column}) as lo, max({column}) as hi
+                   from {rows} where {column} is not null group by p),
+        m as (select row_group_num_rows as n, try_cast(stats_min_value as {typ}) as lo,
+                     try_cast(stats_max_value as {typ}) as hi
+              from parquet_metadata('{_sql_str(str(parquet))}')
+              where path_in_schema = '{_sql_str(file_column)}')
+        select b.p, cast(b.lo as varchar), cast(b.hi as varchar),
+               (select sum(n) from m where coalesce(m.lo <= b.hi, true) and coalesce(m.hi >= b.lo, true)),
+               (select sum(n) from m)
+        from b order by b.p""").fetchall()
+    total = found[0][4] if found else None
+    if not total or sum(r[3] or 0 for r in found) > 1.5 * total or total < _RANGE_MIN_ROWS * len(found):
+        return None
+    return [PartRange(str(p), column, f"cast('{lo}' as {typ})", f"cast('{hi}' as {typ})")
+            for p, lo, hi, _, _ in found]
+
+
+def _copy(con: duckdb.DuckDBPyConnection, select: str, out: Path, load_id: int) -> list[LakeFile]:
+    if out.exists():  # left by a crashed load that drew the same number
+        shutil.rmtree(out)
+    res = con.execute(f"copy ({select}) to '{_sql_str(str(out))}' "
+                      f"({_LAKE_FORMAT}, filename_pattern 'load{load_id}_{{i}}')")
+    names = [d[0] for d in res.description]
+    stats = [dict(zip(names, r, strict=True)) for r in res.fetchall()]
+    return [LakeFile(str(s["partition_keys"]["part"]), Path(s["filename"]), s["count"])
+            for s in stats if s["count"]]
+
+
+def has_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[LakeFile]) -> bool:
+    """Exact: do two of these rows share the natural key?"""
+    if not files:
+        return False
+    key = ", ".join(spec.key)
+    return con.execute(f"select 1 from read_parquet({_listing([f.path for f in files])}) "
+                       f"group by {key} having count(*) > 1 limit 1").fetchone() is not None
+
+
+def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
+               new: list[LakeFile], load_id: int) -> int:
+    """Put a file's partition files (written by `copy_partitions`) into the lake.
+
+    A partition that already holds rows is rewritten: its earlier rows not in the file, plus
+    the file's. New files get new names and are listed in `lake_files` in the caller's
+    transaction; the files they replace are removed by `prune_lake` after the commit.
+    Returns how many earlier rows were replaced.
+    """
+    cols = _lake_cols(spec)
     part = spec.lake_partition
-    parts = [str(p) for (p,) in con.execute(f"select distinct {part} from {good}").fetchall()]
-    old = con.execute("select path from lake_files where table_name = $t and part in "
+    parts = sorted({f.part for f in new})
+    old = con.execute("select part, path from lake_files where table_name = $t and part in "
                       "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()
-    new = f"select {cols}, {load_id} as _load_id, {part} as part from {good}"
     updated = 0
     if old:
-        listing = "[" + ", ".join("'" + str(wh.lake / p).replace("'", "''") + "'" for (p,) in old) + "]"
+        old_parts = {p for p, _ in old}
+        touched = [f for f in new if f.part in old_parts]
         con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part "
-                    f"from read_parquet({listing})")
-        updated = con.execute(f"select count(*) from _old o semi join {good} n on "
+                    f"from read_parquet({_listing([wh.lake / p for _, p in old])})")
+        con.execute(f"create or replace temp view _new as select {cols}, _load_id, {part} as part "
+                    f"from read_parquet({_listing([f.path for f in touched])})")
+        updated = con.execute(f"select count(*) from _old o semi join _new n on "
                               f"{_key_match(spec, 'o', 'n')}").fetchone()[0]
-        new = (f"select {cols}, _load_id, part from _old o anti join {good} n on "
-               f"{_key_match(spec, 'o', 'n')} union all {new}")
-    out = wh.tmp / f"lake-{load_id}"
-    con.execute(f"copy ({new}) to '{out}' (format parquet, partition_by (part), "
-                f"filename_pattern 'load{load_id}_{{i}}', write_partition_columns false, "
-                "compression 'zstd')")
+        merged = _copy(con, f"select * from _old o anti join _new n on {_key_match(spec, 'o', 'n')} "
+                            "union all select * from _new", wh.tmp / f"lake-{load_id}-merged", load_id)
+        con.execute("drop view _old")
+        con.execute("drop view _new")
+        new = [f for f in new if f.part not in old_parts] + merged
     con.execute("delete from lake_files where table_name = $t and part in (select unnest($parts))",
                 {"t": spec.name, "parts": parts})
-    for p, rel, rows in _move_into_lake(wh, spec, out, load_id):
+    for p, rel, rows in _move_into_lake(wh, spec, new, load_id):
         con.execute("insert into lake_files values ($t, $p, $path, $rows, $id)",
                     {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id})
     return updated
 
 
-def _move_into_lake(wh: Warehouse, spec: SourceSpec, out: Path, load_id: int
+def _move_into_lake(wh: Warehouse, spec: SourceSpec, files: list[LakeFile], load_id: int
                     ) -> list[tuple[str, str, int]]:
     listed = []
-    for d in sorted(out.iterdir()):
-        part = d.name.split("=", 1)[1]
-        for i, f in enumerate(sorted(d.glob("*.parquet"))):
-            rel = f"{spec.name}/part={part}/load{load_id}-{i}.parquet"
-            target = wh.lake / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            f.replace(target)
-            listed.append((part, rel, pq.ParquetFile(target).metadata.num_rows))
+    seen: dict[str, int] = {}
+    for f in sorted(files, key=lambda f: (f.part, str(f.path))):
+        i = seen[f.part] = seen.get(f.part, -1) + 1
+        rel = f"{spec.name}/part={f.part}/load{load_id}-{i}.parquet"
+        target = wh.lake / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        f.path.replace(target)
+        listed.append((f.part, rel, f.rows))
     return listed
 
 
