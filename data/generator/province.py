@@ -62,6 +62,10 @@ def generate_province(outdir: Path, seed: int, as_of: date, progress, n_blocks: 
         rng = np.random.default_rng([seed, b])
         c = population.County(world=shifted(base_world, b), rng=rng,
                               day0=as_of - timedelta(days=N_DAYS), n_days=N_DAYS)
+        # each block its own 户号 range (block 0 as before): without it every block drew the
+        # same numbers, and loading block after block replaced earlier blocks' readings by key
+        # (8 blocks: 160,136 accounts written, 57,750 distinct)
+        c._next_acct = b * 1_000_000
         decoys.build_decoys(c, "province_block", lambda _: None)
         population.build_ordinary(c, "province_block", lambda _: None)
         planted.plant_all(c, "province_block", lambda _: None)
