@@ -733,6 +733,7 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
     con.close()
     as_of = str(latest + dt.timedelta(days=1))  # = pipelines.screen.default_as_of
     res["as_of"], res["measured_at"] = as_of, dt.datetime.now().isoformat(timespec="minutes")
+    res["commit"] = environment()["commit"]
 
     run = WORK / scale / "stages" / "warehouse.duckdb"
     _copy_warehouse(wh, run)
@@ -884,9 +885,11 @@ def render(results: dict) -> str:
     prov = [s for s in scales if s.startswith("p") and results["scales"][s].get("stages")]
     env = results.get("env", {})
     L = [START, "",
-         f"Generated {results.get('generated_at', '?')} by `{results.get('command', '')}` on "
+         f"Written {results.get('generated_at', '?')} from the figures of "
+         f"{', '.join(f'`{c}`' for c in results.get('commands', [])) or 'earlier runs'} on "
          f"{env.get('cpus')} vCPU, {env.get('mem_gb', 0):.0f} GB RAM, Python {env.get('python')}, "
-         f"DuckDB {env.get('duckdb')}, pandas {env.get('pandas')}; git {env.get('commit')}; "
+         f"DuckDB {env.get('duckdb')}, pandas {env.get('pandas')}; git {env.get('commit')} "
+         "when written (each step ran the code on disk when it started); "
          f"DuckDB memory limit `XHG_MEMORY_LIMIT={env.get('memory_limit')}`."
          + (f" Files with uncommitted changes in the working tree when the report was written "
             f"(other work in progress; a step runs the code on disk when it starts): "
@@ -949,7 +952,8 @@ def render(results: dict) -> str:
         if not r.get("stages"):
             continue
         inp = r.get("inputs", {})
-        L += [f"### Stages alone — {s} (as of {r.get('as_of')}, measured {r.get('measured_at')})", "",
+        L += [f"### Stages alone — {s} (as of {r.get('as_of')}, measured {r.get('measured_at')}"
+              + (f" at {r['commit']}" if r.get("commit") else "") + ")", "",
               "| stage | input rows | seconds | rows/s | CPU s: work / process | peak | process s "
               "| load / others |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -1225,7 +1229,9 @@ def main(argv: list[str] | None = None) -> int:
     def save() -> None:
         results["env"] = environment()
         results["generated_at"] = dt.datetime.now().isoformat(timespec="minutes")
-        results["command"] = "python -m bench.run_benchmarks " + " ".join(argv)
+        if not args.report_only:
+            cmd = "python -m bench.run_benchmarks " + " ".join(argv)
+            results["commands"] = [c for c in results.get("commands", []) if c != cmd] + [cmd]
         tmp = store.with_suffix(".part")
         tmp.write_text(json.dumps(results, indent=1, default=str))
         tmp.replace(store)
