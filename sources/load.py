@@ -187,23 +187,10 @@ def _load_lake(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec, 
         if not proven_unique and has_duplicate_keys(con, spec, files):
             return False
         report.rows_read = sum(f.rows for f in files) + rejected
-        con.execute("begin")
-        try:
-            con.execute("""insert into load_rejects
-                select $id, $f, _row, i.col, i.val, i.reason,
-                       case when i.reject then '拒收' else '置空' end
-                from (select _row, unnest(_issues) as i from _flagged where _issues is not null)""",
-                        {"id": load_id, "f": report.file})
-            report.updated = write_lake(con, wh, spec, files, load_id)
-            _finish(con, report, load_id, spec, stat, archived, raw, started)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        _commit(con, "_flagged", lambda: write_lake(con, wh, spec, files, load_id),
+                report, load_id, spec, stat, archived, raw, started)
     finally:
-        con.execute("drop table if exists _flagged")
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(out.with_name(out.name + "-merged"), ignore_errors=True)
+        _clean(con, "_flagged", out)
     return True
 
 
@@ -216,30 +203,45 @@ def _load_staged(wh: Warehouse, con: duckdb.DuckDBPyConnection, spec: SourceSpec
     s = "_stage"
     report.rows_read = con.execute(f"select count(*) from {s}").fetchone()[0]
     out = wh.tmp / f"lake-{load_id}"
-    con.execute("begin")
-    try:
-        con.execute(f"""insert into load_rejects
-            select $id, $f, _row, i.col, i.val, i.reason, case when i.reject then '拒收' else '置空' end
-            from (select _row, unnest(_issues) as i from {s} where _issues is not null)""",
-                    {"id": load_id, "f": report.file})
+
+    def write() -> int:
         dups = plan.dedupe(con, s, load_id, report.file)
         has_dups = con.execute(f"select count(*) from {dups}").fetchone()[0] > 0
         good = (f"(select * from {s} where not _reject"
                 + (f" and _row not in (select _row from {dups}))" if has_dups else ")"))
         if spec.lake_partition:
-            files = copy_partitions(con, spec, good, out, load_id)
-            report.updated = write_lake(con, wh, spec, files, load_id)
-        else:
-            report.updated = write_table(con, spec, plan, good, load_id)
+            return write_lake(con, wh, spec, copy_partitions(con, spec, good, out, load_id), load_id)
+        return write_table(con, spec, plan, good, load_id)
+
+    try:
+        _commit(con, s, write, report, load_id, spec, stat, archived, raw, started)
+    finally:
+        _clean(con, s, out)
+
+
+def _commit(con: duckdb.DuckDBPyConnection, flagged: str, write, report: FileReport, load_id: int,
+            spec: SourceSpec, stat, archived: str, raw: RawTable, started: dt.datetime) -> None:
+    """One transaction: the rows of `flagged` with issues listed in load_rejects, `write()`
+    (returns rows updated), counts and the manifest row; rolled back whole on any failure."""
+    con.execute("begin")
+    try:
+        con.execute(f"""insert into load_rejects
+            select $id, $f, _row, i.col, i.val, i.reason, case when i.reject then '拒收' else '置空' end
+            from (select _row, unnest(_issues) as i from {flagged} where _issues is not null)""",
+                    {"id": load_id, "f": report.file})
+        report.updated = write()
         _finish(con, report, load_id, spec, stat, archived, raw, started)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    finally:
-        con.execute("drop table if exists _stage")
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(out.with_name(out.name + "-merged"), ignore_errors=True)
+
+
+def _clean(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> None:
+    """Drop the load's temp table and its partition files (written or merged)."""
+    con.execute(f"drop table if exists {table}")
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.with_name(out.name + "-merged"), ignore_errors=True)
 
 
 def _finish(con, report: FileReport, load_id: int, spec: SourceSpec, stat, archived: str,
