@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from detectors import disguised_name
 from detectors.base import empty, has_tables, install_waybill_macros, run_sql, sql_params
 
 NAME = "consignee_unlicensed"
@@ -52,7 +53,7 @@ class Params:
         "^(工业)?(盐酸|硫酸|氢氧化钠|烧碱|液碱|次氯酸钠|氨水|氧|液氧|氧气|氮|液氮|氮气|氩|液氩|氩气|二氧化碳"
         "|乙炔|溶解乙炔|液化石油气|过氧化氢)(溶液)?$")
     fuel_pattern: str = "(汽油|柴油|煤油|燃料油|成品油)"
-    name_pattern: str = "生物|新材料|科技|新能源|材料技术|化学技术"  # the 冠名 words (disguised_name)
+    name_pattern: str = disguised_name.Params.name_pattern  # the 冠名 words, one list
     min_score: float = 0.25
 
 

@@ -63,6 +63,5 @@ def attach_tips(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: TipParam
     if moved:
         for name in ("move", "drop_sites", "history"):
             run(con, _SQL, name, bound)
-    con.execute("drop table _tip_chosen")
     run(con, _SQL, "cleanup")
     return moved

@@ -191,3 +191,4 @@ where h.as_of = $as_of and h.member_kind = 'tip' and h.member_key = c.tip_no;
 drop table if exists _tip_targets;
 drop table if exists _tip_villages;
 drop table if exists _tip_candidates;
+drop table if exists _tip_chosen;
