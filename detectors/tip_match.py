@@ -5,7 +5,10 @@ Flags: a site with tips of the last `max_age_days` (site_members rows of kind 't
 1 − Π(1 − w) over TIP_WORDS found in its content and target (化工, 刺鼻, 夜间, 罐车, 私设, 作坊 …)
 and hazardous-chemical names (`chemical_weight` each); words of ordinary complaints (养殖 smell,
 burning rubbish, noise) damp it; tankers at a site holding a valid permit count
-`licensed_factor`; its age halves the score over `half_life_days` down to half. A tip needs
+`licensed_factor`; a tip an inspector cannot go to (no point, no village/township/street in
+its address, joined to no identified site: "村外公路旁边一家厂子") `unlocated_factor` — it
+stays on the list, below the places to visit, saying the tipster must be called back; its age
+halves the score over `half_life_days` down to half. A tip needs
 `min_content` from its words to count. Site score 1 − Π(1 − tip score).
 
 Category hint: the category most of the matched words point to (柴油/油罐 → '6', 出租/厂中厂 →
@@ -63,6 +66,7 @@ class Params:
     min_content: float = 0.2  # a tip needs this much from its words to count
     chemical_weight: float = 0.4  # a hazardous-chemical name in a tip
     licensed_factor: float = 0.4  # tankers at a site holding a valid permit are expected
+    unlocated_factor: float = 0.7  # a tip with no point, no place named and no site joined
 
 
 def word_table() -> pa.Table:

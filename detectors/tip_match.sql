@@ -16,14 +16,23 @@ chemicals as (
 ),
 
 tips_in as (
-    select tip_no, tipped_at, target, address, content from tips
+    select tip_no, tipped_at, target, address, content, lon from tips
     where tipped_at < $as_of::date + interval 1 day
         and tipped_at >= $as_of::date - interval ($max_age_days) day
 ),
 
+identified as (
+    select distinct site_id from members where member_kind <> 'tip'
+),
+
 site_tips as (
     select m.site_id, coalesce(m.link_score, 1.0) as link_score, t.*,
-        coalesce(t.content, '') || ' ' || coalesce(t.target, '') as text
+        coalesce(t.content, '') || ' ' || coalesce(t.target, '') as text,
+        -- where an inspector could go: the tip's point, a place its address names (a village,
+        -- township, street), or the site it was joined to; "村外公路旁边" is none of them
+        t.lon is not null
+            or regexp_matches(coalesce(t.address, ''), '\p{Han}(村|社区|镇|乡|街道)|\d+号')
+            or m.site_id in (select site_id from identified) as located
     from members as m join tips_in as t on m.member_kind = 'tip' and m.member_key = t.tip_no
 ),
 
@@ -56,7 +65,7 @@ hits as (
 
 tip_scores as (
     select
-        t.site_id, t.tip_no, t.tipped_at, t.content, t.link_score,
+        t.site_id, t.tip_no, t.tipped_at, t.content, t.link_score, t.located,
         1 - coalesce(product(1 - h.weight) filter (where h.weight > 0), 1) as positive,
         -- ordinary complaints (livestock smell, burning rubbish, noise) damp the tip
         coalesce(product(1 + h.weight) filter (where h.weight < 0), 1) as damping,
@@ -74,6 +83,8 @@ scored as (
         l.site_id is not null as licensed,
         s.link_score * s.positive * s.damping
             * (case when l.site_id is not null and s.about_fuel then $licensed_factor else 1.0 end)
+            -- no place to visit: the tipster must be called back first
+            * (case when s.located then 1.0 else $unlocated_factor end)
             -- an old tip still counts half
             * (0.5 + 0.5 * pow(0.5, s.age_days / $half_life_days)) as tip_score
     from tip_scores as s left join licensed as l using (site_id)
@@ -89,9 +100,12 @@ per_site as (
         count(*) as n_tips,
         arg_max(category, tip_score) as category,
         string_agg(strftime(tipped_at, '%Y-%m-%d') || ' 举报（' || tip_no || '）：“' || content
-            || '”，命中：' || matched, '；' order by tip_score desc, tip_no) as tip_list,
+            || '”，命中：' || matched
+            || case when located then '' else '（举报未说明具体位置，需先回访举报人核实地点）' end,
+            '；' order by tip_score desc, tip_no) as tip_list,
         list({'tip_no': tip_no, 'age_days': age_days, 'matched': matched,
-              'score': round(tip_score, 3), 'link_score': link_score} order by tip_score desc, tip_no)
+              'score': round(tip_score, 3), 'link_score': link_score, 'located': located}
+             order by tip_score desc, tip_no)
             as tips_facts,
         bool_or(licensed) as licensed
     from scored

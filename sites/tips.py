@@ -16,8 +16,9 @@ after the detectors ran and were scored (tables `site_scores`, `score_parts`):
   names; a candidate near the village whose members are addressed in another village only
   fits `other_village` (a remote spot with no address fits);
 - strength: the candidate's risk (points) from the first scoring;
-- the best fit × strength joins when strength ≥ `min_strength` and it is at least
-  `dominance` times the runner-up. The tip moves into that site (`site_members.rule` =
+- the best-fitting candidate joins when its strength is ≥ `min_strength` and at least
+  `dominance` times that of the next candidate fitting as well (fit first: a loud 科技 firm
+  does not hide the farm a 养殖场 tip describes). The tip moves into that site (`site_members.rule` =
   `tip_area`, link score `village_link` or `town_link` × fit) and its tip-only site goes.
 
 The caller re-runs tip_match so the tip's evidence lands on the joined site. A tip that fits
@@ -44,7 +45,7 @@ class TipParams:
     village_reach_m: float = 2000.0  # "X村附近": this far from the village's median point
     min_strength: float = 35.0  # a candidate's risk (points) to join a tip to it: 中 or above
     min_fit: float = 0.5  # how well the candidate fits the tip's words (1 = fits)
-    dominance: float = 1.5  # the chosen candidate's fit × strength over the runner-up's
+    dominance: float = 1.5  # the chosen candidate's strength over the runner-up's (same fit)
     misfit: float = 0.25  # fit of a candidate that is not what the tip describes
     other_village: float = 0.6  # fit of a candidate near the village but addressed in another
     village_link: float = 0.7  # link score of a tip joined within its village

@@ -24,7 +24,8 @@ placed as (
     select *,
         nullif(regexp_extract(address, '(\p{Han}{1,4}?(镇|乡))', 1), '') as town,
         -- the address without province/city/county and township
-        regexp_replace(address, '^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}[县区])?(\p{Han}{1,4}?(镇|乡|街道))?',
+        -- (a 区 not after 社: "城东社区往东的路边" names a village, not a district)
+        regexp_replace(address, '^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}县|\p{Han}{0,2}[^社\P{Han}]区)?(\p{Han}{1,4}?(镇|乡|街道))?',
                        '') as rest
     from raw
 ),
@@ -155,20 +156,22 @@ join strength as s using (site_id)
 where f.has_identity;
 
 -- name: chosen
--- The best-fitting site with findings, when it stands out from the village's others.
+-- The best-fitting site with findings, when it stands out from the village's others that fit
+-- as well. Fit comes first: a loud site that is not what the tip describes (a 科技 firm for a
+-- tip about a farm) does not hide the farm that is.
 create or replace temp table _tip_chosen as
 select tip_no, tip_site, site_id, in_village, fit, strength,
        round(case when in_village then $village_link else $town_link end * fit, 3) as link_score
 from (
-    select *, fit * strength as value,
-           lead(fit * strength) over (partition by tip_no order by fit * strength desc, site_id)
+    select *,
+           lead(strength) over (partition by tip_no, fit order by strength desc, site_id)
                as runner_up
     from _tip_candidates
     where fit > 0
-    qualify row_number() over (partition by tip_no order by fit * strength desc, site_id) = 1
+    qualify row_number() over (partition by tip_no order by fit desc, strength desc, site_id) = 1
 )
 where strength >= $min_strength and fit >= $min_fit
-  and coalesce(runner_up, 0) * $dominance <= value;
+  and coalesce(runner_up, 0) * $dominance <= strength;
 
 -- name: move
 -- The chosen tips become members of their sites (rule tip_area); their tip-only sites go.

@@ -105,3 +105,22 @@ def test_a_township_only_tip_needs_a_clear_winner_and_a_household_tip_a_househol
     _tip(con, "JB1", "瑶峰镇一带", "瑶峰镇一带闲置民房经常有罐车来卸货，怀疑在偷偷搞化工。")
     assert attach_tips(con, AS_OF) == 1
     assert _site_of(con, "JB1") == ("S-house", "tip_area", 0.5)
+
+
+def test_fit_comes_before_strength_and_a_community_is_a_village():
+    """'唐回村往东的路边废弃养殖场': the farm (risk 60) takes it though a 科技 firm of the same
+    village is three times as loud — that firm is not what the tip describes. '城东社区往东的
+    路边一家厂子' names the community 城东社区 (not a district '城东社区' of a county)."""
+    con = _county()
+    _site(con, "S-farm", "唐回村石静伟养殖场", 0.6, 60, kind="power_account")
+    _site(con, "S-loud", "夏县鼎盛环保科技有限公司", 0.4, 180)
+    _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边废弃养殖场半夜有大车进出，怀疑在偷偷搞化工。")
+    frames.insert(con, "power_accounts", [frames.account(
+        f"08{i:02d}", tariff_class="居民生活用电", name="李四", township="瑶峰镇",
+        address="山西省运城市夏县瑶峰镇城东社区", lon=LON + 0.1, lat=LAT + i * 1e-4) for i in range(5)])
+    _site(con, "S-works", "夏县众合盛建材有限公司", 0.1 * 111.32 * 0.82 + 0.3, 88,
+          address="山西省运城市夏县瑶峰镇城东社区村北")
+    _tip(con, "JB2", "城东社区往东的路边", "城东社区往东的路边一家厂子夜里机器响、味道呛人，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 2
+    assert _site_of(con, "JB1")[:2] == ("S-farm", "tip_area")
+    assert _site_of(con, "JB2")[:2] == ("S-works", "tip_area")
