@@ -24,11 +24,15 @@ Reads `truck_stays` (see `sites.stays`), `waybills` and `permits`; writes
     nearest_permit_m   double     distance to the nearest permit point (NULL: no permit)
     near_fuel_station  boolean    a fuel station lies within licensed_reach_m
 
-Clustering: single linkage. Two stays closer than link_m are linked (found by an equi-join on
-grid cells of link_m); a place is a connected component, found by min-label propagation with
-pointer jumping (one vectorised statement per pass, a handful of passes). Known limit:
-single linkage chains, so stays strung along a road every < link_m become one long place;
-`extent_m` shows it (a yard is within ~link_m).
+Clustering: single linkage. Two stays closer than link_m are linked; a place is a connected
+component. Stays are binned into square cells of 0.999 link_m / sqrt(2): all stays of a cell are
+closer than link_m, so a cell is one node of the graph, and two cells are linked when any stay
+of one is closer than link_m to any stay of the other (an equi-join on the cells within reach).
+A busy yard is then one node, not the ~2M stay pairs it used to be (at p8, 60k stays: 2.5k
+nodes and 922 edges instead of 60k nodes and 25.9M edges). Components are found by min-label
+propagation with pointer jumping (one vectorised statement per pass, a handful of passes).
+Known limit: single linkage chains, so stays strung along a road every < link_m become one long
+place; `extent_m` shows it (a yard is within ~link_m).
 
 Fuel stations: no source lists them yet. Permits whose type or scope mentions 经营 and matches
 `fuel_pattern` (汽油/柴油) stand in; a fuel-station source, when there is one, is unioned into
@@ -65,7 +69,8 @@ def build_places(con: duckdb.DuckDBPyConnection, params: PlaceParams = PlacePara
     """Create or replace `truck_places` and `truck_place_visits` from `truck_stays`."""
     bound = asdict(params)
     run(con, _SQL, "macros")
-    run(con, _SQL, "nodes", bound)
+    run(con, _SQL, "stays", bound)
+    run(con, _SQL, "nodes")
     run(con, _SQL, "edges", bound)
     run(con, _SQL, "start_labels")
     while True:

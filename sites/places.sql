@@ -9,8 +9,13 @@ create or replace temp macro xhg_dist_m(lon1, lat1, lon2, lat2) as
         + power(radians(lat2 - lat1), 2)
     );
 
--- name: nodes
-create or replace temp table _place_nodes as
+-- name: stays
+-- the graph's nodes are cells, not stays: a cell is a square of 0.999 link_m / sqrt(2) on a side
+-- (in degrees of latitude; narrower in metres east-west), so any two stays in one cell are
+-- closer than link_m and belong to one place; a yard of a thousand stays is one node, not half
+-- a million edges. Cells are numbered in order of their first stay (by stay_id), so a place's
+-- smallest node holds its first stay.
+create or replace temp table _place_stays as
 with
 stays as (
     select stay_id, lon, lat
@@ -18,45 +23,67 @@ stays as (
 ),
 
 scale as (
-    -- metres -> degrees: one cell is link_m wide even at the stays' highest latitude, so two
-    -- stays within link_m always sit in the same or in neighbouring cells
+    -- degrees on xhg_dist_m's sphere; 0.999 keeps the cell's diagonal clear of rounding
+    select $link_m / (6371008.8 * pi() / 180) / sqrt(2) * 0.999 as cell_deg
+),
+
+cells as (
     select
-        $link_m / 111320.0 as cell_lat_deg,
-        $link_m / (111320.0 * cos(radians(max(abs(lat))))) as cell_lon_deg
-    from stays
+        s.stay_id,
+        s.lon,
+        s.lat,
+        floor(s.lon / c.cell_deg)::bigint as gx,
+        floor(s.lat / c.cell_deg)::bigint as gy
+    from stays as s
+    cross join scale as c
+),
+
+firsts as (
+    select *, min(stay_id) over (partition by gx, gy) as first_stay_id
+    from cells
 )
 
-select
-    row_number() over (order by s.stay_id) as node,
-    s.stay_id,
-    s.lon,
-    s.lat,
-    floor(s.lon / c.cell_lon_deg)::bigint as cx,
-    floor(s.lat / c.cell_lat_deg)::bigint as cy
-from stays as s
-cross join scale as c;
+select stay_id, lon, lat, gx, gy, dense_rank() over (order by first_stay_id) as node
+from firsts;
+
+-- name: nodes
+create or replace temp table _place_nodes as
+select distinct node, gx, gy
+from _place_stays;
 
 -- name: edges
+-- two cells are linked when a stay of one is closer than link_m to a stay of the other. Such
+-- stays are less than link_m / (0.999 cell / sqrt(2)) cells apart north-south, and that over
+-- cos(latitude) east-west (at most the stays' highest latitude): 2 and 2 cells in Shanxi
 create or replace temp table _place_edges as
 with
-nodes as (
-    select node, lon, lat, cx, cy
-    from _place_nodes
+reach as (
+    select
+        ceil(sqrt(2) / 0.999)::bigint as ry,
+        ceil(sqrt(2) / 0.999 / cos(radians(max(abs(lat)))))::bigint as rx
+    from _place_stays
 ),
 
 probes as (
-    -- each stay looks into its own and the eight neighbouring cells
-    select n.node, n.lon, n.lat, n.cx + dx as cx, n.cy + dy as cy
-    from nodes as n
-    cross join (values (-1), (0), (1)) as ox (dx)
-    cross join (values (-1), (0), (1)) as oy (dy)
+    select n.node, n.gx + dx as gx, n.gy + dy as gy
+    from _place_nodes as n
+    cross join reach as r
+    cross join lateral (select unnest(range(-r.rx, r.rx + 1)) as dx)
+    cross join lateral (select unnest(range(-r.ry, r.ry + 1)) as dy)
+),
+
+pairs as (
+    select p.node as a, n.node as b
+    from probes as p
+    inner join _place_nodes as n on n.gx = p.gx and n.gy = p.gy
+    where p.node < n.node
 )
 
-select p.node as a, n.node as b
-from probes as p
-inner join nodes as n on n.cx = p.cx and n.cy = p.cy
-where p.node < n.node
-  and xhg_dist_m(p.lon, p.lat, n.lon, n.lat) < $link_m;
+select distinct p.a, p.b
+from pairs as p
+inner join _place_stays as s on s.node = p.a
+inner join _place_stays as t on t.node = p.b
+where xhg_dist_m(s.lon, s.lat, t.lon, t.lat) < $link_m;
 
 -- name: start_labels
 create or replace temp table _place_labels as
@@ -105,8 +132,8 @@ from _place_labels_next;
 create or replace table truck_place_visits as
 with
 members as (
-    select n.stay_id, l.label
-    from _place_nodes as n
+    select s.stay_id, l.label
+    from _place_stays as s
     inner join _place_labels as l using (node)
 ),
 
@@ -260,3 +287,4 @@ drop table if exists _place_labels_next;
 drop table if exists _place_labels;
 drop table if exists _place_edges;
 drop table if exists _place_nodes;
+drop table if exists _place_stays;

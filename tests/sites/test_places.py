@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
+import numpy as np
 import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from sites.places import PlaceParams, build_places
 from tests.sites.frames import lonlat
@@ -176,3 +179,37 @@ def test_no_stays_gives_empty_tables():
     con = duckdb.connect()
     load(con, stays=[])
     assert places(con) == []
+
+
+@pytest.mark.parametrize("lat0", [37.85, 64.0])
+def test_places_are_the_components_of_stays_closer_than_link_m(lat0):
+    """Random stays (tight yards, chains of 100–160 m steps, scatter) against a brute-force
+    oracle: every pair of stays measured, the components of pairs closer than link_m. At 64°
+    a stay's link_m reaches 4 cells east-west, not 2."""
+    rng = np.random.default_rng(7)
+    yards = rng.uniform(-2000, 2000, (12, 2))[rng.integers(0, 12, 600)] + rng.normal(0, 40, (600, 2))
+    chains = [
+        start + np.cumsum(rng.uniform(100, 160, 60))[:, None] * [np.cos(a), np.sin(a)]
+        for start, a in zip(rng.uniform(-2000, 2000, (6, 2)), rng.uniform(0, 2 * np.pi, 6), strict=True)
+    ]
+    xy = np.vstack([yards, *chains, rng.uniform(-2500, 2500, (400, 2))])
+    con = duckdb.connect()
+    load(con, stays=[])
+    con.executemany(
+        "insert into truck_stays values (?, '晋MA0001', ?, ?, 30, ?, ?, 10, false, false)",
+        [(f"S{i:05d}", h(D1, 8), h(D1, 8.5),
+          112.55 + e / (111_320.0 * np.cos(np.radians(lat0))), lat0 + n / 111_320.0)
+         for i, (e, n) in enumerate(xy.tolist())],
+    )
+    build_places(con, PlaceParams(link_m=150.0))
+    pairs = con.execute(
+        "select a.i, b.i from (select row_number() over (order by stay_id) - 1 as i, * from"
+        " truck_stays) as a, (select row_number() over (order by stay_id) - 1 as i, * from"
+        " truck_stays) as b where a.i < b.i and xhg_dist_m(a.lon, a.lat, b.lon, b.lat) < 150"
+    ).fetchnumpy()
+    n = len(xy)
+    graph = coo_matrix((np.ones(len(pairs["i"])), (pairs["i"], pairs["i_1"])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    place = [p for (p,) in con.execute("select place_id from truck_place_visits order by stay_id").fetchall()]
+    assert len(set(place)) == comp.max() + 1
+    assert len(set(zip(place, comp.tolist(), strict=True))) == len(set(place))  # one to one
