@@ -15,6 +15,7 @@ from detectors import (
     night_load,
     peer_outlier,
     power_surge,
+    power_yoy,
     relit,
     tip_match,
     truck_unlicensed_stop,
@@ -24,6 +25,7 @@ from detectors import (
 
 DETECTORS = (
     power_surge,
+    power_yoy,
     idle_restart,
     night_load,
     continuous_load,

@@ -29,6 +29,7 @@ _SQL = Path(__file__).with_name("score.sql")
 # behavioural anomaly that innocent places also show.
 DETECTOR_WEIGHTS: dict[str, tuple[str, float, str]] = {
     "power_surge": ("power", 0.30, "用电激增"),
+    "power_yoy": ("power", 0.30, "用电同比激增"),
     "idle_restart": ("power", 0.35, "停用后复电"),
     "night_load": ("power", 0.35, "夜间用电"),
     "continuous_load": ("power", 0.25, "连续运行"),

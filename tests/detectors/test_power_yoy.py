@@ -1,0 +1,73 @@
+"""power_yoy on hand-made daily series (400 days to AS_OF)."""
+
+import json
+
+import pytest
+
+from detectors import power_surge, power_yoy
+from detectors.base import EVIDENCE
+from tests.detectors.frames import AS_OF, account, connect, daily, insert, one_site_per_account
+
+N = 400
+
+
+def _frame():
+    """A: a house at 4 kWh/day that draws 30 on most days since 200 days ago (batch days at
+    4 between them) — no surge in the last months, three times last year's season. B: electric
+    heating, 40 kWh/day in the same weeks last year and this year. C: an irrigation round of
+    300 kWh/day this year 10 days later than last year's. D: opened 100 days ago. E: A's series
+    on an account named 3号机井. F: 4 → 15 kWh/day (too small an increase). G: 4 → 50 kWh/day
+    three weeks ago: a fresh surge, power_surge's finding, not counted twice here."""
+    con = connect()
+    insert(con, "power_accounts", [
+        account("A", "居民生活用电", "张三", three_phase=False), account("B", "居民生活用电", "李四"),
+        account("C", "农业生产用电", "某合作社"), account("D"),
+        account("E", "农业生产用电", "东村3号机井"), account("F", "居民生活用电", "王五"),
+        account("G", "居民生活用电", "赵六")])
+    batch = [4.0] * (N - 200) + [4.0 if i % 3 == 0 else 30.0 for i in range(200)]
+    heating = [40.0 if (N - 364 - 40 <= i < N - 364 + 10) or i >= N - 40 else 4.0 for i in range(N)]
+    rounds = [300.0 if (N - 364 - 30 <= i < N - 364 - 10) or (N - 20 <= i) else 5.0 for i in range(N)]
+    insert(con, "power_readings_daily",
+           daily("A", batch) + daily("B", heating) + daily("C", rounds) + daily("D", [200.0] * 100)
+           + daily("E", batch) + daily("F", [4.0] * (N - 60) + [15.0] * 60)
+           + daily("G", [4.0] * (N - 21) + [50.0] * 21))
+    one_site_per_account(con)
+    return con
+
+
+def test_a_load_new_since_last_year_is_flagged_seasons_are_not():
+    con = _frame()
+    ev = power_yoy.detect(con, AS_OF)
+    assert ev.schema == EVIDENCE
+    rows = {r["site_id"]: r | {"facts": json.loads(r["facts"])} for r in ev.to_pylist()}
+    assert set(rows) == {"S-A", "S-E"}
+    a = rows["S-A"]
+    assert a["facts"]["now_kwh"] == 30 and a["facts"]["last_year_kwh"] == 4
+    assert 0.4 < a["score"] < 0.6 and "同比为 6.0 倍" in a["reason"]
+    # the pump's rounds move from year to year: half
+    assert rows["S-E"]["score"] == pytest.approx(a["score"] * power_yoy.Params().pump_discount, abs=1e-3)
+    assert "机井" in rows["S-E"]["reason"]
+    # what power_yoy is for: the rise is half a year old, inside power_surge's baseline
+    surges = {r["site_id"] for r in power_surge.detect(con, AS_OF).to_pylist()}
+    assert "S-A" not in surges and "S-G" in surges
+
+
+def test_an_increase_drawn_by_day_weighs_less_than_one_drawn_at_night():
+    """20 → 300 kWh/day since 150 days: DAY keeps its valley kWh (a day shift), NIGHT draws the
+    increase with a 40 % valley share."""
+    con = connect()
+    insert(con, "power_accounts", [account("DAY"), account("NIGHT")])
+    series = [20.0] * (N - 150) + [300.0] * 150
+    day = daily("DAY", series, valley_share=0.2)
+    for r in day[-150:]:
+        r["kwh_valley"], r["kwh_peak"] = 4.0, r["kwh_total"] - 4.0 - r["kwh_flat"]
+    insert(con, "power_readings_daily", day + daily("NIGHT", series, valley_share=0.4))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in power_yoy.detect(con, AS_OF).to_pylist()}
+    assert rows["S-DAY"]["score"] == pytest.approx(rows["S-NIGHT"]["score"] * power_yoy.Params().day_factor, abs=1e-3)
+    assert "似白天增开班次" in rows["S-DAY"]["reason"]
+
+
+def test_empty_warehouse_gives_empty_evidence():
+    ev = power_yoy.detect(connect(), AS_OF)
+    assert ev.num_rows == 0 and ev.schema == EVIDENCE
