@@ -17,7 +17,9 @@ Then when the added energy is drawn: the 谷 (valley) share of the increase in m
 from the daily 峰/平/谷 split. A firm taking a big order adds a day shift (峰/平 hours); a
 reactor runs around the clock (a 24-hour load puts about a third in the valley hours) and
 hidden work runs at night. An increase with no valley share weighs `day_factor`, rising
-linearly to full at `valley_full_share`; without the split the score stands.
+linearly to full at `valley_full_share`; without the split the score stands. An account named
+as an irrigation pump (`pump_words`, as in `idle_restart`) weighs `pump_discount`: its rounds
+move by weeks from year to year, so last year's same weeks do not always take them out.
 
 Known false positives: a new business ramping up within its first months (its baseline is
 its own start), a firm taking big new orders or adding shifts, a first season of heating or
@@ -35,6 +37,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from detectors import idle_restart
 from detectors.base import run_sql, sql_params
 
 NAME = "power_surge"
@@ -55,7 +58,11 @@ class Params:
     full_increase_kwh: float = 1000.0  # kWh/day added, blatant
     day_factor: float = 0.6  # an increase drawn wholly in 峰/平 hours (a second day shift)
     valley_full_share: float = 0.3  # 谷 share of the increase from which it counts fully
+    pump_words: tuple[str, ...] = idle_restart.Params.pump_words
+    pump_discount: float = 0.5  # a named irrigation pump
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
-    return run_sql(con, _SQL, sql_params(params, as_of))
+    p = sql_params(params, as_of)
+    p["pump_words"] = list(params.pump_words)
+    return run_sql(con, _SQL, p)

@@ -135,6 +135,7 @@ scored as (
     select
         m.site_id,
         s.*,
+        pw.pump_word,
         (0.3 + 0.7 * (
             0.6 * least(ln(s.net_ratio / $min_ratio) / ln($full_ratio / $min_ratio), 1)
             + 0.4 * least(greatest(ln(s.increase_kwh / $min_increase_kwh)
@@ -144,9 +145,18 @@ scored as (
         -- the clock (a reactor, work hidden at night) fully
         * case when s.added_valley_share is null then 1.0
                else $day_factor + (1 - $day_factor)
-                    * least(greatest(s.added_valley_share, 0) / $valley_full_share, 1) end as score
+                    * least(greatest(s.added_valley_share, 0) / $valley_full_share, 1) end
+        -- an irrigation pump named as such: its rounds move from year to year
+        * case when pw.pump_word is null then 1.0 else $pump_discount end as score
     from seasonal as s
     join members as m using (account_no)
+    left join (
+        select account_no,
+               (select string_agg(k, '、') from unnest($pump_words) as t(k)
+                where contains(coalesce(account_name, ''), k)) as pump_word
+        from power_accounts
+        where account_no in (select account_no from seasonal)
+    ) as pw using (account_no)
     where s.net_ratio >= $min_ratio and s.increase_kwh >= $min_increase_kwh
 ),
 
@@ -181,7 +191,9 @@ select
                     then '；新增电量主要在峰、平时段（谷段仅占 '
                          || format('{:.0f}', 100 * greatest(added_valley_share, 0)) || '%），似白天增开班次'
                 else '；新增电量中谷段(夜间)占 ' || format('{:.0f}', 100 * least(added_valley_share, 1)) || '%'
-           end as reason,
+           end
+        || case when pump_word is not null
+                then '；户名含「' || pump_word || '」，灌溉时间逐年不同' else '' end as reason,
     json_object(
         'account_no', account_no, 'recent_kwh', round(recent_kwh, 1),
         'recent_mean_kwh', round(recent_mean_kwh, 1), 'recent_days', recent_n,
@@ -189,7 +201,8 @@ select
         'ratio', round(ratio, 2), 'increase_kwh', round(increase_kwh, 1),
         'last_year_ratio', round(ly_ratio, 2), 'last_year_kwh', round(ly_near_kwh, 1),
         'yoy_ratio', round(yoy_ratio, 2), 'peak_kwh', round(peak_kwh, 1),
-        'net_ratio', round(net_ratio, 2), 'added_valley_share', round(added_valley_share, 3)
+        'net_ratio', round(net_ratio, 2), 'added_valley_share', round(added_valley_share, 3),
+        'pump_word', pump_word
     )::varchar as facts
 from best
 order by score desc, site_id

@@ -36,6 +36,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from detectors import idle_restart
 from detectors.base import run_sql, sql_params
 
 NAME = "wrong_class"
@@ -56,7 +57,7 @@ class Params:
     season_slack_days: int = 14
     season_share: float = 0.5
     season_discount: float = 0.4
-    pump_words: tuple[str, ...] = ("机井", "水井", "泵", "灌溉", "排灌", "提灌", "抽水")
+    pump_words: tuple[str, ...] = idle_restart.Params.pump_words
     pump_discount: float = 0.5  # a named irrigation pump on a farm account
     farm_words: tuple[str, ...] = ("养殖", "合作社", "农场", "牧场", "种植", "大棚", "温室", "渔场",
                                    "猪场", "鸡场", "牛场", "羊场", "苗圃")

@@ -3,6 +3,8 @@
 import datetime as dt
 import json
 
+import pytest
+
 from detectors import power_surge
 from detectors.base import EVIDENCE
 from tests.detectors.frames import AS_OF, account, connect, daily, insert, one_site_per_account
@@ -88,3 +90,15 @@ def test_an_increase_drawn_by_day_weighs_less_than_one_drawn_at_night():
     assert rows["S-NIGHT"]["score"] == rows["S-FLAT"]["score"]
     assert abs(rows["S-DAY"]["score"] - day_factor * rows["S-FLAT"]["score"]) < 0.002
     assert "似白天增开班次" in rows["S-DAY"]["reason"] and "谷段(夜间)占 80%" in rows["S-NIGHT"]["reason"]
+
+
+def test_a_named_pump_weighs_pump_discount():
+    """The same surge on a firm's account and on a well's (东村3号机井): irrigation rounds move."""
+    con = connect()
+    insert(con, "power_accounts", [account("A"), account("W", "农业生产用电", "东村3号机井")])
+    series = [5.0] * (N - 14) + [300.0] * 14
+    insert(con, "power_readings_daily", daily("A", series) + daily("W", series))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in power_surge.detect(con, AS_OF).to_pylist()}
+    assert rows["S-W"]["score"] == pytest.approx(rows["S-A"]["score"] * power_surge.Params().pump_discount, abs=1e-3)
+    assert "机井" in rows["S-W"]["reason"] and "机井" not in rows["S-A"]["reason"]
