@@ -3,7 +3,7 @@
 Flags: a site whose host (its registered firm, or a firm-named power account where none is
 registered) shares the place with power accounts or registrations under another name, the
 pattern of a workshop renting a corner of a firm's yard (挂靠/租赁/厂中厂). Each extra member
-scores `person_base` (a person's name: 2–4 Han characters, no organisation word) or
+scores `person_base` (a person's name, `xhg_person_name`: 2–4 Han characters, after the village when given) or
 `other_base`, plus `three_phase_bonus` for 动力电, up to `night_bonus` for a clock-night share
 (22–06 h, interval readings of the last `recent_days`) rising from `day_night_share` to
 `full_night_share`, and `recent_open_bonus` when it was opened after the host and within
@@ -41,7 +41,6 @@ SQL = Path(__file__).with_suffix(".sql")
 class Params:
     min_score: float = 0.4  # emit a site only from this score on
     recent_days: int = 28  # interval window for the night share
-    org_pattern: str = "公司|厂|店|部|社|站|村|委|会|局|所|院|校|场|中心|集团|队|馆|坊|行|处|园|室"
     min_extra_score: float = 0.45  # an extra member counts from this score on
     infrastructure_pattern: str = "基站|铁塔|移动通信|联通|电信|广电|路灯|供电|自来水|水利|监控|充电桩"
     person_base: float = 0.25  # an extra account in a person's name

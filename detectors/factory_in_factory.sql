@@ -42,8 +42,7 @@ cored as (
         regexp_replace(regexp_replace(trim(name),
             '^(中国)?([^省市县区]{1,4}省)?([^省市县区]{1,4}市)?([^省市县区]{1,4}[县区])?', ''),
             '(有限责任公司|股份有限公司|有限公司|分公司|公司|厂|经营部|门市部|合作社)$', '') as core,
-        regexp_full_match(trim(name), '[\p{Han}]{2,4}')
-            and not regexp_matches(name, $org_pattern) as is_person
+        xhg_person_name(name) as is_person
     from named
 ),
 

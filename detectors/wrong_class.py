@@ -1,7 +1,8 @@
 """wrong_class: a workshop's load on an account that should not carry one.
 
-Flags power accounts of class 居民生活用电 or 农业生产用电, and accounts in a person's name (two
-or three Chinese characters, none of `org_words` such as 公司/厂/店/合作社/村委), whose busy-day
+Flags power accounts of class 居民生活用电 or 农业生产用电, and accounts in a person's name
+(`xhg_person_name`: 2–4 Chinese characters, after the village when given — 温峪村王德亮 — with
+no word of an organisation such as 公司/厂/店/合作社/村委), whose busy-day
 level (75th percentile of daily kWh over `window_days`; workshops run some days only) reaches
 the class's industrial threshold: `residential_kwh`, `agricultural_kwh`, `person_kwh` (times
 `single_phase_factor` without 动力电). A rural
@@ -64,15 +65,10 @@ class Params:
     farm_discount: float = 0.3  # a named farm drawing the same half a year ago: farming
     established_share: float = 0.7  # last year's same weeks drew this share of today's, …
     established_discount: float = 0.6  # … and half a year ago too: a pattern over a year old
-    # single characters common in given names (会, 园, 庄 …) are left out on purpose
-    org_words: tuple[str, ...] = ("公司", "厂", "店", "合作社", "村委", "委员会", "村", "组", "社",
-                                  "站", "场", "部", "局", "所", "队", "院", "校", "馆", "中心",
-                                  "井", "坊", "处", "超市", "商行")
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
-    p["org_words"] = list(params.org_words)
     p["pump_words"] = list(params.pump_words)
     p["farm_words"] = list(params.farm_words)
     return run_sql(con, _SQL, p)

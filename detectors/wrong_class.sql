@@ -11,10 +11,8 @@ members as (
 accounts as (
     select
         account_no, account_name, tariff_class, three_phase, contract_kva,
-        -- a person: two or three Chinese characters and no word of an organisation
-        regexp_full_match(trim(account_name), '[\x{4e00}-\x{9fa5}]{2,3}')
-            and not exists (select 1 from unnest($org_words) as t(k) where contains(account_name, k))
-            as person_named,
+        -- a person (after the village, when the name gives it): sources/normalise.sql
+        xhg_person_name(account_name) as person_named,
         -- an irrigation pump named as such: pumps draw hard on farm accounts by design
         (select string_agg(k, '、') from unnest($pump_words) as t(k)
          where contains(coalesce(account_name, ''), k)) as pump_word,

@@ -20,9 +20,8 @@ permits as (
 accounts as (
     select 'power_account', account_no, account_name, address, uscc, account_no, lon, lat,
            township,
-           -- a person: 2–4 Chinese characters and no word of an organisation
-           regexp_full_match(account_name, '\p{Han}{2,4}')
-               and not regexp_matches(account_name, '(公司|厂|店|部|社|场|站|所|村|委|队|局|院|校|中心|机井|泵|组)'),
+           -- a person (after the village, when the name gives it): sources/normalise.sql
+           xhg_person_name(account_name),
            tariff_class
     from power_accounts
 ),

@@ -103,3 +103,15 @@ create or replace macro xhg_bool(x) as
                                 '三相', '三相四线', '三相三线') then true
          when xhg_text(x) in ('否', 'N', 'n', '0', 'false', 'FALSE', 'False', '无', '单相',
                                 '单相两线', '照明') then false end;
+
+-- A person's name as power companies and registries write individuals: 2–4 Chinese characters,
+-- after the village (and group) they live in when given ("温峪村王德亮", "东村3组张三"), with no
+-- word of an organisation or installation. Single characters common in given names (会, 园,
+-- 庄, 行) are not organisation words here.
+create or replace macro xhg_person_part(name) as
+    regexp_replace(trim(coalesce(name, '')), '^\p{Han}{1,6}?(村|社区)(\d{1,2}组|\p{Han}{1,2}组)?', '');
+
+create or replace macro xhg_person_name(name) as
+    regexp_full_match(xhg_person_part(name), '\p{Han}{2,4}')
+    and not regexp_matches(xhg_person_part(name),
+        '(公司|厂|店|部|社|站|场|所|村|委|队|局|院|校|中心|井|泵|组|馆|坊|处|超市|商行|集团|室|台区)');

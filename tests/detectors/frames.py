@@ -15,15 +15,17 @@ import duckdb
 import pyarrow as pa
 
 from sources import SPECS
-from sources.warehouse import columns_sql
+from sources.warehouse import columns_sql, install_macros
 
 AS_OF = dt.date(2026, 11, 30)
 _BY_NAME = {s.name: s for s in SPECS}
 
 
 def connect(*tables: str) -> duckdb.DuckDBPyConnection:
-    """In-memory DuckDB with empty canonical tables (all specs unless named) and sites."""
+    """In-memory DuckDB with the warehouse's macros, empty canonical tables (all specs unless
+    named) and sites."""
     con = duckdb.connect()
+    install_macros(con)
     for spec in (SPECS if not tables else [_BY_NAME[t] for t in tables]):
         cols = ", ".join(f"{n} {t}" for n, t in columns_sql(spec))
         con.execute(f"create table {spec.name} ({cols})")

@@ -30,3 +30,15 @@ def test_id_fast_path_equals_the_full_normaliser():
     assert n > 7000 and bad == 0
     assert con.execute("select xhg_id('0012345.0'), xhg_id(' 0012 '), xhg_id('ABC-12')").fetchone() \
         == ("0012345", "0012", "ABC-12")
+
+
+def test_person_names_with_and_without_their_village():
+    con = duckdb.connect()
+    install_macros(con)
+    cases = {"王德亮": True, "温峪村王德亮": True, "东村3组张三": True, "欧阳修文": True, "杨会": True,
+             "温峪村": False, "温峪村7号机井": False, "苏庄村石静伟养殖场": False, "温峪村村委会": False,
+             "夏县鑫源新能源科技有限公司": False, "城东社区居委会": False, "温峪村基站": False,
+             "王": False, "李四面包坊": False, None: False, "": False}
+    got = dict(con.execute("select x, xhg_person_name(x) from (select unnest(?) as x)",
+                           [list(cases)]).fetchall())
+    assert got == cases
