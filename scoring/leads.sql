@@ -77,6 +77,7 @@ parts as (
            string_agg('【' || label || ' +' || cast(cast(round(points) as integer) as varchar) || '】' || reason,
                       '；' order by points desc, detector) as clues
     from score_parts
+    where points > 0  -- (a part stating a fact another part counted: in score_parts only)
     group by site_id
 ),
 

@@ -5,7 +5,9 @@ add up within a source family (power, registry, truck, tip, ledger) to at most `
 so five power anomalies cannot outvote everything else; then the families add up, and each
 independent family beyond the first that says something (≥ `corroborate_points`) adds
 `corroboration_points`: power + trucks + registry together count for more than one loud
-signal. Every part is kept in `score_parts`, so an analyst sees why a site ranks third.
+signal. Every part is kept in `score_parts`, so an analyst sees why a site ranks third. Two
+detectors that can state one fact (`same_fact`: growth against last year and against the
+months before) count once: the weaker part is kept with 0 points and says so.
 
 The suspected category (contract §4) is the hint of the strongest part that has one; when no
 part hints, the site's make-up decides (a registered firm → 2, a person or no registration →
@@ -58,13 +60,18 @@ class ScoreParams:
     medium_points: float = 35.0  # 中 from here
     weights: tuple[tuple[str, str, float, str], ...] = field(
         default=tuple((d, f, w, label) for d, (f, w, label) in DETECTOR_WEIGHTS.items()))
+    # detectors that can state one fact twice: only the stronger of a pair counts
+    same_fact: tuple[tuple[str, str], ...] = (("power_yoy", "power_surge"),)
 
 
 def score_sites(con: duckdb.DuckDBPyConnection, params: ScoreParams = ScoreParams()) -> None:
     """From table `evidence`: create `score_parts` and `site_scores`."""
     weights = pa.table({k: list(v) for k, v in zip(
         ("detector", "family", "weight", "label"), zip(*params.weights, strict=True), strict=True)})
+    fact = dict(params.same_fact)
+    weights = weights.append_column("fact", pa.array(
+        [fact.get(d, d) for d in weights.column("detector").to_pylist()], pa.string()))
     con.register("_weights_arrow", weights)
     con.execute("create or replace temp table _weights as select * from _weights_arrow")
     con.unregister("_weights_arrow")
-    run_all(con, _SQL, {k: v for k, v in asdict(params).items() if k != "weights"})
+    run_all(con, _SQL, {k: v for k, v in asdict(params).items() if k not in ("weights", "same_fact")})

@@ -18,16 +18,33 @@ strongest as (
            first(category_hint order by score desc, reason) as category_hint
     from evidence
     group by site_id, detector
+),
+
+weighed as (
+    select s.site_id, s.detector,
+           coalesce(w.family, 'other') as family,
+           coalesce(w.label, s.detector) as label,
+           coalesce(w.fact, s.detector) as fact,
+           s.score,
+           round(100 * coalesce(w.weight, $default_weight) * s.score, 1) as points,
+           s.category_hint, s.reason
+    from strongest as s
+    left join _weights as w using (detector)
+),
+
+ranked as (
+    -- of two detectors stating one fact, the weaker one counts nothing
+    select *,
+           row_number() over (partition by site_id, fact order by points desc, detector) as nth,
+           first(label) over (partition by site_id, fact order by points desc, detector) as counted
+    from weighed
 )
 
-select s.site_id, s.detector,
-       coalesce(w.family, 'other') as family,
-       coalesce(w.label, s.detector) as label,
-       s.score,
-       round(100 * coalesce(w.weight, $default_weight) * s.score, 1) as points,
-       s.category_hint, s.reason
-from strongest as s
-left join _weights as w using (detector);
+select site_id, detector, family, label, score,
+       case when nth = 1 then points else 0 end as points,
+       category_hint,
+       reason || case when nth = 1 then '' else '（与「' || counted || '」为同一事实，不重复计分）' end as reason
+from ranked;
 
 -- name: site_scores
 create or replace table site_scores as

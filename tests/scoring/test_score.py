@@ -63,3 +63,24 @@ def test_levels_and_ties_are_stable():
     assert s["G"]["level"] == "中" and s["H"]["level"] == "低"
     assert {_scores([("T", "factory_in_factory", 0.5, "4", "r"), ("T", "tip_match", 0.5, "5", "r")])["T"]["category"]
             for _ in range(5)} == {"4"}
+
+
+def test_one_fact_stated_twice_counts_once():
+    """A fresh surge that is also far above last year: power_surge (0.5 → 15 points) and
+    power_yoy (0.6 → 18) state one fact; 18 count, the other part stays visible with 0."""
+    con = duckdb.connect()
+    rows = [("A", "power_surge", 0.5, None, "近14天…"), ("A", "power_yoy", 0.6, None, "同比…"),
+            ("B", "power_surge", 0.5, None, "近14天…"), ("B", "night_load", 0.6, None, "夜间…")]
+    ev = pa.table({"site_id": [r[0] for r in rows], "detector": [r[1] for r in rows],
+                   "score": [r[2] for r in rows], "period_start": [DAY] * 4, "period_end": [DAY] * 4,
+                   "category_hint": [None] * 4, "reason": [r[4] for r in rows], "facts": ["{}"] * 4},
+                  schema=EVIDENCE)
+    con.register("_ev", ev)
+    con.execute("create table evidence as select * from _ev")
+    con.execute("create table site_members (site_id varchar, member_kind varchar, member_key varchar)")
+    score_sites(con)
+    risk = dict(con.execute("select site_id, risk from site_scores").fetchall())
+    assert risk == {"A": 18.0, "B": 36.0}
+    points, reason = con.execute("select points, reason from score_parts"
+                                 " where site_id = 'A' and detector = 'power_surge'").fetchone()
+    assert points == 0 and "与「用电同比激增」为同一事实，不重复计分" in reason
