@@ -14,7 +14,12 @@ Each delivery weighs `per_delivery`, less for goods innocent consumers buy in bu
 `consumable_factor` for common industrial consumables (`consumable_pattern`: pickling acids,
 lye, bleach, technical gases; four a month score 0.31), `fuel_factor` for fuel
 (construction sites and fleets receive diesel; unlicensed fuel storage is category 6).
-Score 1 − Π(1 − weight): one tanker of a solvent 0.35, three ~0.73, six ~0.93.
+A chemical (neither consumable nor fuel) delivered to a site whose registrations name no
+trade that uses chemicals (`chemical_trade_pattern` in 经营范围 or name: 化工, 涂料, 医药,
+电镀 …) — a steel-structure firm, a feed mill, an unregistered house — weighs
+`unrelated_factor` more, and the reason says so.
+Score 1 − Π(1 − weight): one tanker of a solvent 0.35 (0.53 where no trade uses it), three
+~0.73, six ~0.93.
 
 Category hint: 6 when fuel dominates, 5 for a firm named 生物/科技/新材料…, 2 for another
 registered firm, 3 for a person or no registration.
@@ -53,6 +58,11 @@ class Params:
         "^(工业)?(盐酸|硫酸|氢氧化钠|烧碱|液碱|次氯酸钠|氨水|氧|液氧|氧气|氮|液氮|氮气|氩|液氩|氩气|二氧化碳"
         "|乙炔|溶解乙炔|液化石油气|过氧化氢)(溶液)?$")
     fuel_pattern: str = "(汽油|柴油|煤油|燃料油|成品油)"
+    unrelated_factor: float = 1.5  # a chemical delivered where no registered trade uses one
+    # a registered trade (经营范围 or name) that buys chemicals for its own business
+    chemical_trade_pattern: str = (
+        "化工|化学|危险化学品|危化|涂料|油漆|喷漆|溶剂|试剂|医药|药品|农药|染料|印染|油墨|胶粘|树脂|"
+        "清洗剂|消毒|电镀|制药|实验")
     name_pattern: str = disguised_name.Params.name_pattern  # the 冠名 words, one list
     min_score: float = 0.25
 

@@ -26,12 +26,24 @@ kinds as (
     from deliveries as d anti join licensed as l using (site_id)
 ),
 
+related as (
+    -- sites registered for a trade that uses chemicals (a paint shop, a pharmacy wholesaler):
+    -- chemicals delivered there may be its trade's; anywhere else they are not
+    select distinct m.site_id
+    from site_members as m
+    join registry as r on m.member_kind = 'registry' and m.member_key = r.uscc
+    where m.site_id in (select site_id from kinds)
+      and regexp_matches(coalesce(r.scope, '') || coalesce(r.name, ''), $chemical_trade_pattern)
+),
+
 weighted as (
-    select *,
-           $per_delivery * case kind when 'fuel' then $fuel_factor
-                                     when 'consumable' then $consumable_factor
-                                     else 1.0 end as w
-    from kinds
+    select k.*,
+           $per_delivery * case when kind = 'fuel' then $fuel_factor
+                                when kind = 'consumable' then $consumable_factor
+                                when r.site_id is null then $unrelated_factor
+                                else 1.0 end as w,
+           r.site_id is null as unrelated
+    from kinds as k left join related as r using (site_id)
 ),
 
 identity as (
@@ -55,6 +67,7 @@ per_site as (
            max(ship_date) as last_day,
            mode(consignee) as consignee,
            bool_and(matched_by = 'unload_point') as by_point,
+           bool_and(unrelated) filter (where kind = 'chemical') as unrelated,
            string_agg(distinct cargo, '、' order by cargo) as cargo,
            string_agg(cargo || coalesce(' ' || quantity, ''), '、' order by ship_date, waybill_no)
                filter (where kind <> 'consumable') as loads,
@@ -79,9 +92,11 @@ select
         || coalesce(s.consignee, '不明') || '」），分布在 ' || s.n_days || ' 天：'
         || coalesce(s.loads, s.cargo)
         || coalesce('（另有常见工业辅料：' || s.consumables || '）', '')
-        || '；本场所无有效危险化学品许可' as reason,
+        || '；本场所无有效危险化学品许可'
+        || case when s.unrelated then '，登记经营范围与化学品无关' else '' end as reason,
     json_object('deliveries', s.n, 'chemical', s.n_chemical, 'fuel', s.n_fuel, 'days', s.n_days,
                 'consignee', s.consignee, 'by_unload_point', s.by_point, 'cargo', s.cargo,
+                'unrelated_trade', s.unrelated,
                 'first_day', s.first_day, 'last_day', s.last_day)::varchar as facts
 from per_site as s
 join identity as i using (site_id)

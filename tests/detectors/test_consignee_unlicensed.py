@@ -34,8 +34,26 @@ def test_solvent_tankers_to_a_steel_firm_without_permit():
     assert row["category_hint"] == "2"
     assert "3 车次危险货物" in row["reason"] and "二氯甲烷" in row["reason"]
     assert "收货人「山西广源钢结构有限公司」" in row["reason"]
-    assert 0.7 < row["score"] < 0.8  # 1 − 0.65³
+    # no registered trade of a steel-structure firm uses tonnes of solvent: 1 − (1 − 0.35 × 1.5)³
+    assert abs(row["score"] - (1 - (1 - 0.35 * det.Params().unrelated_factor) ** 3)) < 1e-3
+    assert "登记经营范围与化学品无关" in row["reason"]
     assert json.loads(row["facts"])["chemical"] == 3
+
+
+def test_a_trade_that_uses_chemicals_weighs_the_base():
+    """One tanker of 二甲苯 to a paint maker (经营范围 涂料) and to a feed mill: the feed mill's
+    weighs unrelated_factor more."""
+    c = TruckCounty()
+    _firm(c, "S-paint", "91140828PAINT0001X", "夏县彩虹建材有限公司", 0)
+    c.con.execute("update registry set scope = '水性涂料、建筑材料销售' where uscc = '91140828PAINT0001X'")
+    _firm(c, "S-feed", "91140828FEEDM0001X", "夏县丰收饲料有限公司", 3000)
+    c.con.execute("update registry set scope = '饲料生产、销售' where uscc = '91140828FEEDM0001X'")
+    c.waybill("W1", "晋MA0001", 20, "二甲苯", "夏县彩虹建材有限公司")
+    c.waybill("W2", "晋MA0002", 20, "二甲苯", "夏县丰收饲料有限公司")
+    rows = _run(c)
+    assert rows["S-paint"]["score"] == det.Params().per_delivery
+    assert "无关" not in rows["S-paint"]["reason"]
+    assert abs(rows["S-feed"]["score"] - det.Params().per_delivery * det.Params().unrelated_factor) < 1e-3
 
 
 def test_licensed_consignees_and_old_waybills_are_not_flagged():
