@@ -12,7 +12,8 @@ Links (each kept with its rule and score in `site_members`, so an analyst sees w
 - `holder_name` — a sole trader's registration and the account in the owner's name, in one
   village;
 - `near_*` — a truck place, tip or ledger point within reach of a record with an identity
-  (firms and business accounts before households).
+  (firms and business accounts before households, which count `household_penalty_m` farther:
+  a truck place on a house's own meter point is that house, not a registration geocoded 40 m off).
 Components of the link graph are sites. The site id derives from the anchor member (a
 registration before a permit, an account, a ledger entry, a truck place, a tip), so the same
 place keeps its id week after week while its anchor stays; `site_history` keeps each run's
@@ -46,6 +47,7 @@ _SQL = "resolve.sql"
 @dataclass(frozen=True)
 class ResolveParams:
     reach_m: float = 150.0  # a point-only record joins the nearest identity within this
+    household_penalty_m: float = 30.0  # … where a household counts this much farther than a firm
     colocated_m: float = 30.0  # same unnumbered address and this close to a firm: one site
     veto_m: float = 500.0  # records whose points lie further apart are never one site by name/address
     max_group: int = 6  # a name or address shared by more records than this links nothing

@@ -185,7 +185,7 @@ probes as (
 cand as (
     select p.node as a, n.node as b, p.kind as seeker_kind,
            distance_m(p.lon, p.lat, n.lon, n.lat) as d_m,
-           -- a firm or a three-phase-capable account is a better anchor than a household
+           -- a firm or a business account is a better anchor than a household, at equal distance
            case when n.kind in ('registry', 'permit') or n.tariff_class in ('大工业用电', '一般工商业用电')
                 then 0 else 1 end as weak
     from probes as p
@@ -197,7 +197,10 @@ select a, b, 'near_' || seeker_kind as rule,
        round(1 - d_m / $reach_m, 3) * 0.8 as score, d_m
 from cand
 where d_m <= $reach_m
-qualify row_number() over (partition by a order by weak, d_m) = 1;
+-- a household's metered point counts household_penalty_m farther than a firm's: a yard's trucks
+-- stand nearer a neighbour's house now and then, but a truck place on a house's very meter is
+-- that house (a geocoded registration 40 m off does not take it)
+qualify row_number() over (partition by a order by d_m + weak * $household_penalty_m, weak, d_m) = 1;
 
 -- name: sites
 -- One site per component: the anchor (a registration before a permit, an account, a ledger

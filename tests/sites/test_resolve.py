@@ -86,6 +86,23 @@ def test_truck_place_joins_the_firm_next_to_it_and_a_remote_one_stands_alone(con
     assert con.execute("select township from sites where site_id = ?", [remote]).fetchone() == ("禹王镇",)
 
 
+def test_truck_place_on_a_houses_meter_is_that_house_not_a_firm_nearby(con):
+    """Trucks unload at a house (the place lies on its meter point, 1 m); a firm's geocoded
+    registration is 45 m off: the house takes the place. At another place the house is 25 m
+    away and a firm's business account 40 m: the firm does (a household counts 30 m farther)."""
+    _account(con, "050", "付民宁", "山西省运城市夏县裴介镇朱吕村", "居民生活用电", 111.14, 35.23, town="裴介镇")
+    _registry(con, "91140828MA0506KR2X", "山西华泰食品有限公司", "山西省运城市夏县裴介镇朱吕村村北", "裴介镇",
+              111.14 + 45 / 91_000, 35.23)
+    _account(con, "051", "王五", "山西省运城市夏县裴介镇西村", "居民生活用电", 111.30, 35.20, town="裴介镇")
+    _account(con, "052", "夏县某建材有限公司", "山西省运城市夏县裴介镇西村5号", "一般工商业用电",
+             111.30 + 65 / 91_000, 35.20, town="裴介镇")
+    con.execute("insert into truck_places values ('P1', 111.14 + 1 / 91_000, 35.23), "
+                "('P2', 111.30 + 25 / 91_000, 35.20)")
+    resolve_sites(con, AS_OF)
+    assert _site_of(con, "truck_place", "P1") == (_site_of(con, "power_account", "050")[0], "near_truck_place")
+    assert _site_of(con, "truck_place", "P2") == (_site_of(con, "power_account", "052")[0], "near_truck_place")
+
+
 def test_tip_naming_a_person_in_a_village_joins_their_account(con):
     _account(con, "040", "丁文", "山西省运城市夏县裴介镇西浒村2组", "一般工商业用电", 111.10, 35.25, town="裴介镇")
     _account(con, "041", "丁武", "山西省运城市夏县裴介镇东浒村2组", "一般工商业用电", 111.11, 35.25, town="裴介镇")
