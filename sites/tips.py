@@ -12,13 +12,14 @@ after the detectors ran and were scored (tables `site_scores`, `score_parts`):
   a member addressed in that village (in the township when no village is named);
 - fit: the tip's words against the candidate — 科技/生物/新材料/新能源 want such a name, 民房/
   家里/院子 a household account, 养殖场 a farm's name, 油罐/柴油 a fuel finding or a name with
-  油 (`misfit` otherwise); a place the address names (面包房, 冷库) must be in the candidate's
+  油 at a site holding no valid permit (`misfit` otherwise); a place the address names (面包房, 冷库) must be in the candidate's
   names; a candidate near the village whose members are addressed in another village only
-  fits `other_village` (a remote spot with no address fits);
+  fits `other_village`, one with no village in its addresses (a park plot, a remote spot)
+  `near_only`: the site addressed in the named village comes first;
 - strength: the candidate's risk (points) from the first scoring;
-- the best-fitting candidate joins when its strength is ≥ `min_strength` and at least
-  `dominance` times that of the next candidate fitting as well (fit first: a loud 科技 firm
-  does not hide the farm a 养殖场 tip describes). The tip moves into that site (`site_members.rule` =
+- of the candidates with strength ≥ `min_strength` and fit ≥ `min_fit`, the best-fitting one
+  joins when its strength is at least `dominance` times that of the next one fitting as well
+  (fit first: a loud 科技 firm does not hide the farm a 养殖场 tip describes). The tip moves into that site (`site_members.rule` =
   `tip_area`, link score `village_link` or `town_link` × fit) and its tip-only site goes.
 
 The caller re-runs tip_match so the tip's evidence lands on the joined site. A tip that fits
@@ -48,6 +49,7 @@ class TipParams:
     dominance: float = 1.5  # the chosen candidate's strength over the runner-up's (same fit)
     misfit: float = 0.25  # fit of a candidate that is not what the tip describes
     other_village: float = 0.6  # fit of a candidate near the village but addressed in another
+    near_only: float = 0.8  # … near it with no village in its address (a park plot, a field)
     village_link: float = 0.7  # link score of a tip joined within its village
     town_link: float = 0.5  # … within its township only
     residential_class: str = "居民生活用电"

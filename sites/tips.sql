@@ -122,7 +122,11 @@ facts as (
                select account_no from power_accounts where tariff_class = $residential_class))
                as has_household,
            (select list(mv.village) from member_villages as mv
-            where mv.site_id = m.site_id and mv.village <> '') as villages
+            where mv.site_id = m.site_id and mv.village <> '') as villages,
+           bool_or((m.member_kind = 'permit' and m.member_key in (
+                        select permit_no from permits where valid_until >= $as_of))
+                   or (m.member_kind = 'registry' and m.member_key in (
+                        select uscc from permits where valid_until >= $as_of))) as licensed
     from site_members as m
     where m.site_id in (select site_id from pairs)
     group by m.site_id
@@ -141,12 +145,16 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
            case when regexp_matches(t.words, '(养殖场|猪场|鸡场|牛场|羊场)')
                 then case when regexp_matches(f.names, '(养殖|猪|鸡|牛|羊)') then 1 else $misfit end
                 else 1 end,
+           -- (a site holding a valid permit is not "有人私设油罐": its tankers are its trade)
            case when regexp_matches(t.words, '(油罐|储油|柴油|汽油|加油|成品油)')
-                then case when s.fuel or regexp_matches(f.names, '(油|石化)') then 1 else $misfit end
+                then case when (s.fuel or regexp_matches(f.names, '(油|石化)')) and not f.licensed
+                          then 1 else $misfit end
                 else 1 end,
-           -- near the village by its point but addressed in another village: likely not it
-           case when p.in_village and len(coalesce(f.villages, [])) > 0
-                     and not list_contains(f.villages, t.village) then $other_village else 1 end,
+           -- near the village by its point but addressed in another village: likely not it;
+           -- near it with no village in its address (a park plot, a field): maybe
+           case when not p.in_village or list_contains(coalesce(f.villages, []), t.village) then 1
+                when len(coalesce(f.villages, [])) > 0 then $other_village
+                else $near_only end,
            case when t.what = '' then 1 when contains(f.names, t.what) then 1 else 0 end
        ) as fit
 from pairs as p
@@ -156,9 +164,9 @@ join strength as s using (site_id)
 where f.has_identity;
 
 -- name: chosen
--- The best-fitting site with findings, when it stands out from the village's others that fit
--- as well. Fit comes first: a loud site that is not what the tip describes (a 科技 firm for a
--- tip about a farm) does not hide the farm that is.
+-- Of the sites that fit well enough and show enough, the best-fitting one, when it stands out
+-- from the others that fit as well. Fit comes first: a loud site that is not what the tip
+-- describes (a 科技 firm for a tip about a farm) does not hide the farm that is.
 create or replace temp table _tip_chosen as
 select tip_no, tip_site, site_id, in_village, fit, strength,
        round(case when in_village then $village_link else $town_link end * fit, 3) as link_score
@@ -167,11 +175,10 @@ from (
            lead(strength) over (partition by tip_no, fit order by strength desc, site_id)
                as runner_up
     from _tip_candidates
-    where fit > 0
+    where strength >= $min_strength and fit >= $min_fit
     qualify row_number() over (partition by tip_no order by fit desc, strength desc, site_id) = 1
 )
-where strength >= $min_strength and fit >= $min_fit
-  and coalesce(runner_up, 0) * $dominance <= strength;
+where coalesce(runner_up, 0) * $dominance <= strength;
 
 -- name: move
 -- The chosen tips become members of their sites (rule tip_area); their tip-only sites go.

@@ -17,7 +17,7 @@ DEG_PER_KM = 1 / 111.32
 
 
 def _county() -> duckdb.DuckDBPyConnection:
-    con = frames.connect("power_accounts", "tips", "registry")
+    con = frames.connect("power_accounts", "tips", "registry", "permits")
     install_macros(con)
     con.execute("drop table sites; drop table site_members")
     con.execute("""
@@ -72,7 +72,7 @@ def test_tech_firm_tip_joins_the_tech_firm_that_shows_something():
     _tip(con, "JB1", "唐回村附近", "唐回村附近一家科技公司晚上有刺鼻气味，怀疑在偷偷搞化工。")
     assert attach_tips(con, AS_OF) == 1
     site, rule, score = _site_of(con, "JB1")
-    assert (site, rule, score) == ("S-tech", "tip_area", 0.7)
+    assert (site, rule, score) == ("S-tech", "tip_area", 0.56)  # village_link × near_only (no address)
     assert con.execute("select count(*) from sites where site_id = 'S-JB1'").fetchone()[0] == 0
     assert con.execute("select site_id from site_history where member_key = 'JB1'").fetchone()[0] == "S-tech"
 
@@ -124,3 +124,41 @@ def test_fit_comes_before_strength_and_a_community_is_a_village():
     assert attach_tips(con, AS_OF) == 2
     assert _site_of(con, "JB1")[:2] == ("S-farm", "tip_area")
     assert _site_of(con, "JB2")[:2] == ("S-works", "tip_area")
+
+
+def test_a_fuel_tip_does_not_join_a_licensed_plant():
+    """'瑶峰镇一带有人私设油罐卖散装柴油': the township's only site with a fuel finding is a
+    licensed chemical plant whose tankers are its trade — the tip stays a lead of its own."""
+    con = _county()
+    _site(con, "S-plant", "夏县佳美化工有限公司", 4.0, 42)
+    con.execute("insert into score_parts values ('S-plant', 'fuel_yard', 'truck', null)")
+    con.execute("insert into site_members values ('S-plant', 'permit', 'P-1', 'uscc', 1.0, null, null, null)")
+    frames.insert(con, "permits", [dict(permit_no="P-1", holder_name="夏县佳美化工有限公司",
+                                        valid_until=AS_OF.replace(year=2028))])
+    _tip(con, "JB1", "瑶峰镇一带", "瑶峰镇一带有人私设油罐卖散装柴油，经常有罐车来卸货，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 0
+    con.execute("delete from permits")
+    assert attach_tips(con, AS_OF) == 1
+
+
+def test_a_quiet_site_that_fits_does_not_block_a_loud_one_that_fits_less():
+    """'唐回村往东的路边一家厂子': a works near the village but addressed in the next village
+    (fit 0.6, risk 105) takes the tip although a quiet firm addressed in 唐回村 (fit 1, risk 20)
+    fits better — the quiet one shows too little to take a tip at all."""
+    con = _county()
+    _site(con, "S-works", "夏县嘉禾达钢结构有限公司", 0.9, 105, address="山西省运城市夏县瑶峰镇中秦村村东")
+    _site(con, "S-quiet", "夏县某商贸有限公司", 0.5, 20, address="山西省运城市夏县瑶峰镇唐回村5号")
+    _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子晚上有刺鼻气味，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1")[0] == "S-works"
+
+
+def test_the_site_addressed_in_the_named_village_comes_before_a_louder_one_merely_near():
+    """'唐回村往东的路边一家厂子': a works addressed in 唐回村 (risk 105) and a park plant 1 km
+    out with no village in its address (risk 134): the works takes the tip."""
+    con = _county()
+    _site(con, "S-works", "夏县嘉禾达钢结构有限公司", 0.6, 105, address="山西省运城市夏县瑶峰镇唐回村村北")
+    _site(con, "S-park", "夏县恒达化工有限公司", 1.0, 134, address="山西省运城市夏县化工集中区11号")
+    _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子晚上有刺鼻气味，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1")[0] == "S-works"
