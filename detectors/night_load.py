@@ -12,7 +12,7 @@ night-trade word in the account name. Score: 0.3 at `min_share` and `min_night_k
 `full_share` (70 % of the weight) and `full_night_kwh` (30 %, log scale); or, if higher, the same
 scale over the rise of the night share against the account's own `before_days` before the
 window (`min_rise`–`full_rise`, with the night kWh/day added): a new night shift on a plant
-whose day load dilutes the share. The proxy is scaled by `proxy_weight`. Two discounts for
+whose day load dilutes the share. The proxy is scaled by `proxy_weight`. Discounts for
 what honestly looks the same at night:
 - a night trade named on the account (`night_trades`: cold stores, ice makers, bakeries,
   water works …) × `trade_discount`;
@@ -23,6 +23,10 @@ what honestly looks the same at night:
   (evening below `dawn_evening_ratio` × the small hours) and runs on into the three hours
   after the night (at least `dawn_morning_ratio` × the small hours) is a bakery's, a tofu
   maker's, a breakfast kitchen's day, not a reactor hidden in the dark.
+- an established load × `established_discount`: the daily level in the same weeks last year
+  and half a year ago reached `established_share` of today's, and the night share did not
+  rise lately — a farmhouse's storage heater or dryer running for years (as in `wrong_class`:
+  a workshop running unnoticed for years is possible, but what is new comes first).
 
 Days are counted as the span of readings (a distinct count costs several scans), so a
 whole-day gap lowers the per-day figures a little. Readings above `absurd_kva_factor` ×
@@ -75,6 +79,9 @@ class Params:
     dawn_evening_ratio: float = 0.5  # evening load below this × the small hours' …
     dawn_morning_ratio: float = 0.5  # … and morning load at least this × it: a dawn trade
     dawn_discount: float = 0.6
+    season_slack_days: int = 14  # last year's same weeks, widened on both sides
+    established_share: float = 0.7  # last year's same weeks and half a year ago drew this share …
+    established_discount: float = 0.6  # … of today's daily level, with no new night shift since
 
     absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
 

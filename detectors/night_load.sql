@@ -154,10 +154,37 @@ judged as (
     left join accounts as a using (account_no)
 ),
 
+established as (
+    -- only for accounts found: the daily level in the same weeks last year (busy days, ± slack)
+    -- and half a year away (± 45 days) against now; a load that drew as much then, with no new
+    -- night shift since, is over a year old (a farmhouse's storage heater or dryer)
+    select account_no,
+           quantile_cont(kwh_total, 0.75) filter (where day > $as_of - $window_days) as busy_kwh,
+           quantile_cont(kwh_total, 0.9) filter (
+               where day > $as_of - 364 - $window_days - $season_slack_days
+                 and day <= $as_of - 364 + $season_slack_days) as ly_kwh,
+           count(*) filter (where day > $as_of - 364 - $window_days - $season_slack_days
+                              and day <= $as_of - 364 + $season_slack_days) as ly_n,
+           quantile_cont(kwh_total, 0.75) filter (
+               where day > $as_of - 182 - 45 and day <= $as_of - 182 + 45) as off_kwh
+    from power_readings_daily
+    where account_no in (
+            select account_no from judged
+            where (share >= lo and night_kwh_day >= $min_night_kwh)
+               or (share - share_before >= $min_rise and night_added_kwh >= $min_night_kwh))
+      and day > $as_of - 364 - $window_days - $season_slack_days and day <= $as_of
+      and kwh_total >= 0
+    group by account_no
+),
+
 scored as (
     select
         m.site_id,
         j.*,
+        coalesce(e.ly_n >= $min_days and e.ly_kwh >= $established_share * e.busy_kwh
+                 and e.off_kwh >= $established_share * e.busy_kwh
+                 and not coalesce(j.share - j.share_before >= $min_rise, false), false) as established,
+        e.ly_kwh, e.off_kwh,
         greatest(
             case when j.share >= j.lo and j.night_kwh_day >= $min_night_kwh then 0.3 + 0.7 * (
                 0.7 * least((j.share - j.lo) / (j.hi - j.lo), 1)
@@ -172,9 +199,14 @@ scored as (
         * case when j.source = 'valley' then $proxy_weight else 1 end
         * case when j.trade_word is not null then $trade_discount else 1 end
         * case when j.follows_tariff then $tariff_discount else 1 end
-        * case when j.dawn_trade then $dawn_discount else 1 end as score
+        * case when j.dawn_trade then $dawn_discount else 1 end
+        * case when coalesce(e.ly_n >= $min_days and e.ly_kwh >= $established_share * e.busy_kwh
+                             and e.off_kwh >= $established_share * e.busy_kwh
+                             and not coalesce(j.share - j.share_before >= $min_rise, false), false)
+               then $established_discount else 1 end as score
     from judged as j
     join members as m using (account_no)
+    left join established as e using (account_no)
     where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh)
        or (j.share - j.share_before >= $min_rise and j.night_added_kwh >= $min_night_kwh)
 ),
@@ -213,13 +245,16 @@ select
                 then '；午间谷段(' || $midday_valley_start || '–' || $midday_valley_end
                      || '时)负荷也偏高，似按谷电错峰用电' else '' end
         || case when dawn_trade
-                then '；负荷自凌晨起并延续到早晨，似早点/面包/豆腐等凌晨作业' else '' end as reason,
+                then '；负荷自凌晨起并延续到早晨，似早点/面包/豆腐等凌晨作业' else '' end
+        || case when established
+                then '；去年同期日用电 ' || format('{:,.0f}', ly_kwh) || ' kWh、半年前 '
+                     || format('{:,.0f}', off_kwh) || ' kWh，此负荷已持续一年以上' else '' end as reason,
     json_object(
         'account_no', account_no, 'source', source, 'days', days_n,
         'night_share', round(share, 3), 'night_kwh_per_day', round(night_kwh_day, 1),
         'night_day_ratio', round(night_day_ratio, 2), 'share_before', round(share_before, 3),
         'night_added_kwh', round(night_added_kwh, 1), 'midday_ratio', round(midday_ratio, 2),
-        'dawn_trade', dawn_trade, 'trade_word', trade_word
+        'dawn_trade', dawn_trade, 'trade_word', trade_word, 'established', established
     )::varchar as facts
 from best
 order by score desc, site_id

@@ -84,3 +84,20 @@ def test_a_dawn_bakery_is_discounted():
     rows = {r["site_id"]: r for r in night_load.detect(con, AS_OF).to_pylist()}
     assert "凌晨" in rows["S-A"]["reason"] and "凌晨" not in rows["S-B"]["reason"]
     assert rows["S-B"]["score"] > rows["S-A"]["score"] + 0.3
+
+
+def test_a_night_load_over_a_year_old_weighs_the_established_discount():
+    """Two farmhouses with the same 28 days of night load (20 kWh an hour at night): OLD drew
+    the same daily level a year ago and half a year ago, NEW drew 5 kWh a day until a month ago."""
+    con = connect()
+    insert(con, "power_accounts", [account("OLD", "居民生活用电", "杨刚"), account("NEW", "居民生活用电", "石彬")])
+    insert(con, "power_readings_interval",
+           interval("OLD", hours(2.0, 20.0), 28) + interval("NEW", hours(2.0, 20.0), 28))
+    level = sum(hours(2.0, 20.0))
+    insert(con, "power_readings_daily",
+           daily("OLD", [level] * 400) + daily("NEW", [5.0] * 372 + [level] * 28))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in night_load.detect(con, AS_OF).to_pylist()}
+    d = night_load.Params().established_discount
+    assert abs(rows["S-OLD"]["score"] - d * rows["S-NEW"]["score"]) < 1e-3
+    assert "已持续一年以上" in rows["S-OLD"]["reason"] and "已持续" not in rows["S-NEW"]["reason"]
