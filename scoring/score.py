@@ -7,7 +7,7 @@ independent family beyond the first that says something (≥ `corroborate_points
 `corroboration_points`: power + trucks + registry together count for more than one loud
 signal. Every part is kept in `score_parts`, so an analyst sees why a site ranks third. Two
 detectors that can state one fact (`same_fact`: growth against last year and against the
-months before) count once: the weaker part is kept with 0 points and says so.
+months before; the night share against the class and on its own) count once: the weaker part is kept with 0 points and says so.
 
 The suspected category (contract §4) is the hint of the strongest part that has one; when no
 part hints, the site's make-up decides (a registered firm → 2, a person or no registration →
@@ -60,8 +60,10 @@ class ScoreParams:
     medium_points: float = 35.0  # 中 from here
     weights: tuple[tuple[str, str, float, str], ...] = field(
         default=tuple((d, f, w, label) for d, (f, w, label) in DETECTOR_WEIGHTS.items()))
-    # detectors that can state one fact twice: only the stronger of a pair counts
-    same_fact: tuple[tuple[str, str], ...] = (("power_yoy", "power_surge"),)
+    # detectors that can state one fact twice: only the stronger of a pair counts (growth
+    # against last year and against the months before; a night share unusual for the class and
+    # the night share itself)
+    same_fact: tuple[tuple[str, str], ...] = (("power_yoy", "power_surge"), ("peer_outlier", "night_load"))
 
 
 def score_sites(con: duckdb.DuckDBPyConnection, params: ScoreParams = ScoreParams()) -> None:
