@@ -8,7 +8,9 @@ the spell before it and, since then, a median of at least `active_kwh` a day on 
 unless on busy days of the same weeks last year (90th percentile, ± `season_slack_days`) it
 drew `season_share` of it (irrigation rounds, heating, holiday homes recur) — except where the
 account was busy `long_run_weeks` or more before its idle spell: a plant that ran for months,
-was shut and now restarts is the 死灰复燃 case even if it stopped about a year ago.
+was shut and now restarts is the 死灰复燃 case even if it stopped about a year ago. A farm
+account (`agricultural_class`) gets no such exception: irrigation seasons and cold stores
+run for months and stop every year.
 
 Evidence: idle weeks, the highest idle-week median, weeks since the restart, the restart's
 kWh/day, the site's registration statuses. Score: 0.3 at the minimums, rising to 1 at
@@ -59,6 +61,7 @@ class Params:
     no_reg_bonus: float = 0.3
     pump_words: tuple[str, ...] = ("机井", "水井", "泵", "灌溉", "排灌", "提灌", "抽水")
     pump_discount: float = 0.5  # a named irrigation pump restarting is its season
+    agricultural_class: str = "农业生产用电"  # its long seasons do not count as a plant's long run
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:

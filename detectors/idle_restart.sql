@@ -13,6 +13,7 @@ accounts as (
     select
         account_no,
         uscc,
+        tariff_class = $agricultural_class as agricultural,
         -- a pump named as such: irrigation wells restart with every irrigation round
         (select string_agg(k, '、') from unnest($pump_words) as t(k)
          where contains(coalesce(account_name, ''), k)) as pump_word
@@ -114,12 +115,15 @@ prior_busy as (
 ),
 
 fresh as (
+    -- a farm account's long season (irrigation, a cold store from harvest to spring) is not a
+    -- plant's long run: where it drew as much the same weeks last year, it is its season
     select r.*, y.ly_kwh, coalesce(b.busy_n, 0) as prior_busy_n
     from restarts as r
     left join last_year as y using (account_no)
     left join prior_busy as b using (account_no)
     where y.ly_kwh is null or y.ly_kwh < $season_share * r.active_kwh
-       or b.busy_n >= $long_run_weeks
+       or (b.busy_n >= $long_run_weeks
+           and r.account_no not in (select account_no from accounts where agricultural))
 ),
 
 site_reg as (

@@ -68,3 +68,16 @@ def test_a_named_irrigation_well_is_discounted():
     rows = {r["site_id"]: r for r in idle_restart.detect(con, AS_OF).to_pylist()}
     assert "机井" in rows["S-A"]["reason"]
     assert rows["S-B"]["score"] > 1.5 * rows["S-A"]["score"]
+
+
+def test_a_farms_long_season_is_its_season_a_plants_long_run_is_not():
+    """The same series on a firm's account and a fruit cooperative's farm account: busy for
+    months (last year's same weeks too), dark ten weeks, back five. The plant that ran for months
+    and restarts is flagged; the cooperative's cold store or irrigation season is not."""
+    con = connect()
+    insert(con, "power_accounts", [account("P"), account("F", "农业生产用电", "夏县亿嘉果业专业合作社")])
+    series = [150.0] * (N - 105) + [0.5] * 70 + [150.0] * 35
+    insert(con, "power_readings_daily", daily("P", series) + daily("F", series))
+    one_site_per_account(con)
+    rows = {r["site_id"] for r in idle_restart.detect(con, AS_OF).to_pylist()}
+    assert rows == {"S-P"}
