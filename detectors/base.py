@@ -78,6 +78,11 @@ def install_waybill_macros(con: duckdb.DuckDBPyConnection) -> None:
     run_all(con, Path(__file__).with_name("waybill_common.sql"))
 
 
+def install_growth_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """How a rise in consumption scores, shared by power_surge and power_yoy (growth_common.sql)."""
+    run_all(con, Path(__file__).with_name("growth_common.sql"))
+
+
 def empty() -> pa.Table:
     return EVIDENCE.empty_table()
 

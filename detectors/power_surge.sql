@@ -136,24 +136,16 @@ scored as (
         m.site_id,
         s.*,
         pw.pump_word,
-        (0.3 + 0.7 * (
-            0.6 * least(ln(s.net_ratio / $min_ratio) / ln($full_ratio / $min_ratio), 1)
-            + 0.4 * least(greatest(ln(s.increase_kwh / $min_increase_kwh)
-                                   / ln($full_increase_kwh / $min_increase_kwh), 0), 1)
-        ))
         -- added load drawn by day (a second day shift) weighs day_factor; by night or around
-        -- the clock (a reactor, work hidden at night) fully
-        * case when s.added_valley_share is null then 1.0
-               else $day_factor + (1 - $day_factor)
-                    * least(greatest(s.added_valley_share, 0) / $valley_full_share, 1) end
+        -- the clock (a reactor, work hidden at night) fully (detectors/growth_common.sql)
+        xhg_growth_score(s.net_ratio, s.increase_kwh, $min_ratio, $full_ratio, $min_increase_kwh,
+                         $full_increase_kwh, s.added_valley_share, $day_factor, $valley_full_share)
         -- an irrigation pump named as such: its rounds move from year to year
         * case when pw.pump_word is null then 1.0 else $pump_discount end as score
     from seasonal as s
     join members as m using (account_no)
     left join (
-        select account_no,
-               (select string_agg(k, '、') from unnest($pump_words) as t(k)
-                where contains(coalesce(account_name, ''), k)) as pump_word
+        select account_no, xhg_words_in(account_name, $pump_words) as pump_word
         from power_accounts
         where account_no in (select account_no from seasonal)
     ) as pw using (account_no)

@@ -41,7 +41,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors import idle_restart
-from detectors.base import run_sql, sql_params
+from detectors.base import install_growth_macros, run_sql, sql_params
 
 NAME = "power_yoy"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -72,4 +72,5 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["pump_words"] = list(params.pump_words)
+    install_growth_macros(con)
     return run_sql(con, _SQL, p)

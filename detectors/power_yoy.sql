@@ -78,9 +78,7 @@ ratios as (
 ),
 
 flagged as (
-    select r.*, a.account_name,
-           (select string_agg(k, '、') from unnest($pump_words) as t(k)
-            where contains(coalesce(a.account_name, ''), k)) as pump_word
+    select r.*, a.account_name, xhg_words_in(a.account_name, $pump_words) as pump_word
     from ratios as r
     left join power_accounts as a using (account_no)
     where r.ratio >= $min_ratio and r.increase_kwh >= $min_increase_kwh
@@ -90,14 +88,9 @@ scored as (
     select
         m.site_id,
         f.*,
-        (0.3 + 0.7 * (
-            0.6 * least(ln(f.ratio / $min_ratio) / ln($full_ratio / $min_ratio), 1)
-            + 0.4 * least(greatest(ln(f.increase_kwh / $min_increase_kwh)
-                                   / ln($full_increase_kwh / $min_increase_kwh), 0), 1)
-        ))
-        * case when f.added_valley_share is null then 1.0
-               else $day_factor + (1 - $day_factor)
-                    * least(greatest(f.added_valley_share, 0) / $valley_full_share, 1) end
+        -- (detectors/growth_common.sql, as power_surge)
+        xhg_growth_score(f.ratio, f.increase_kwh, $min_ratio, $full_ratio, $min_increase_kwh,
+                         $full_increase_kwh, f.added_valley_share, $day_factor, $valley_full_share)
         * case when f.pump_word is null then 1.0 else $pump_discount end as score
     from flagged as f
     join members as m using (account_no)

@@ -1,0 +1,23 @@
+-- What the growth detectors (power_surge, power_yoy) share: how a rise scores, and which of a
+-- list's words a name holds. Installed by detectors.base.install_growth_macros.
+
+-- name: growth_score
+-- 0.3 at min_ratio and min_increase_kwh, rising (log scale) to 1 at full_ratio (60 % of the
+-- weight) and full_increase_kwh (40 %); an increase drawn in 峰/平 hours only (a second day
+-- shift) weighs day_factor, full from valley_full_share of it in the 谷 hours; without the
+-- 峰/平/谷 split the score stands.
+create or replace temp macro xhg_growth_score(ratio, increase_kwh, min_ratio, full_ratio,
+                                              min_increase_kwh, full_increase_kwh,
+                                              added_valley_share, day_factor, valley_full_share) as
+    (0.3 + 0.7 * (
+        0.6 * least(ln(ratio / min_ratio) / ln(full_ratio / min_ratio), 1)
+        + 0.4 * least(greatest(ln(increase_kwh / min_increase_kwh)
+                               / ln(full_increase_kwh / min_increase_kwh), 0), 1)))
+    * case when added_valley_share is null then 1.0
+           else day_factor + (1 - day_factor)
+                * least(greatest(added_valley_share, 0) / valley_full_share, 1) end;
+
+-- name: words_in
+-- The words of a list that a text holds, joined by 、 (NULL: none).
+create or replace temp macro xhg_words_in(text, words) as
+    (select string_agg(k, '、') from unnest(words) as t(k) where contains(coalesce(text, ''), k));
