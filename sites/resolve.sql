@@ -125,25 +125,66 @@ by_address as (
       and not xhg_apart(a.uscc, b.uscc, a.lon, a.lat, b.lon, b.lat, $veto_m)
 ),
 
+co_points as (
+    -- records that may be colocated, each in a cube of (colocated_m + 1) m in Earth-centred
+    -- coordinates: the chord between two points is never longer than their great-circle
+    -- distance (distance_m), so records within colocated_m of each other lie in the same or
+    -- neighbouring cubes; a village is matched against its neighbourhood, not against itself
+    -- (a village name recurs across counties)
+    select node, town, village, kind, is_person, addr_norm, lon, lat,
+           floor(6371008.8 * cos(radians(lat)) * cos(radians(lon)) / (greatest($colocated_m, 0) + 1))
+               as gx,
+           floor(6371008.8 * cos(radians(lat)) * sin(radians(lon)) / (greatest($colocated_m, 0) + 1))
+               as gy,
+           floor(6371008.8 * sin(radians(lat)) / (greatest($colocated_m, 0) + 1)) as gz
+    from r
+    where village <> '' and lon is not null and isfinite(lon) and isfinite(lat)
+),
+
+co_probes as (
+    -- each record looks into the 3 × 3 × 3 cubes around its own
+    select p.*, p.gx + dx as px, p.gy + dy as py, p.gz + dz as pz
+    from co_points as p
+    cross join (values (-1), (0), (1)) as ox (dx)
+    cross join (values (-1), (0), (1)) as oy (dy)
+    cross join (values (-1), (0), (1)) as oz (dz)
+),
+
 by_colocated as (
     -- metres apart in one village, one side a firm, and the same address or one extending the
     -- other (文德村村北 / 文德村村北后院): a tenant's or a person's account inside a firm's yard
     select a.node as a, b.node as b, 'colocated', 0.75
-    from r as a join r as b on a.town = b.town and a.village = b.village and a.node < b.node
-    where a.village <> '' and a.lon is not null and b.lon is not null
-      and (a.kind in ('registry', 'permit') or (a.kind = 'power_account' and not a.is_person)
+    from co_probes as a join co_points as b
+      on b.gx = a.px and b.gy = a.py and b.gz = a.pz
+     and a.town = b.town and a.village = b.village and a.node < b.node
+    where (a.kind in ('registry', 'permit') or (a.kind = 'power_account' and not a.is_person)
            or b.kind in ('registry', 'permit') or (b.kind = 'power_account' and not b.is_person))
       and (starts_with(a.addr_norm, b.addr_norm) or starts_with(b.addr_norm, a.addr_norm))
       and distance_m(a.lon, a.lat, b.lon, b.lat) <= $colocated_m
 ),
 
+holders as (
+    -- power accounts in a person's name, in a village
+    select node, town, village, name from r
+    where kind = 'power_account' and is_person and village <> '' and name is not null
+),
+
+shop_parts as (
+    -- every piece of a registration's name as long as some holder's name, so that
+    -- contains(shop name, holder name) is an equi-join on the piece
+    select node, town, village, substr(name, i, n) as part
+    from (select a.node, a.town, a.village, a.name, l.n,
+                 unnest(range(1, length(a.name) - l.n + 2)) as i
+          from r as a
+          cross join (select distinct length(name) as n from holders) as l
+          where a.kind = 'registry' and a.village <> '' and length(a.name) >= l.n)
+),
+
 by_holder as (
     -- a sole trader's shop (夏县某镇张三便利店) and the power account in the owner's name
-    select least(a.node, b.node), greatest(a.node, b.node), 'holder_name', 0.85
-    from r as a join r as b
-      on a.kind = 'registry' and b.kind = 'power_account' and b.is_person
-     and a.village = b.village and a.town = b.town and contains(a.name, b.name)
-    where a.village <> ''
+    select distinct least(a.node, b.node), greatest(a.node, b.node), 'holder_name', 0.85
+    from shop_parts as a join holders as b
+      on a.village = b.village and a.town = b.town and a.part = b.name
 )
 
 select * from by_uscc union all select * from by_account union all select * from by_name
