@@ -249,61 +249,69 @@ qualify row_number() over (partition by a order by d_m + weak * $household_penal
 create or replace table sites as
 with
 members as (
-    select c.comp, r.*,
-           case r.kind when 'registry' then 1 when 'permit' then 2 when 'power_account' then 3
-                       when 'closed_site' then 4 when 'truck_place' then 5 else 6 end as rank_kind,
-           case when r.kind = 'power_account' and r.is_person then 1 else 0 end as person
+    -- records are numbered in (kind, key) order, so ordering a component's members by
+    -- (rank, node) orders them by (rank of the kind, person, key); one bigint, rank << 40 | node
+    select c.comp, r.node, r.name, r.address, r.town, r.lon,
+           ((case r.kind when 'registry' then 1 when 'permit' then 2 when 'power_account' then 3
+                         when 'closed_site' then 4 when 'truck_place' then 5 else 6 end * 2
+             + case when r.kind = 'power_account' and r.is_person then 1 else 0 end)::bigint << 40)
+           + r.node as ord,
+           -- the power GIS point first (metres-accurate), then registrations, permits, truck places
+           ((case r.kind when 'power_account' then 1 when 'registry' then 2 when 'permit' then 3
+                         when 'closed_site' then 4 when 'truck_place' then 5 else 6 end * 2
+             + case when r.kind = 'power_account' and r.is_person then 1 else 0 end)::bigint << 40)
+           + r.node as place_ord
     from _components as c join _records as r using (node)
 ),
 
-anchor as (
-    select comp, kind, key from members
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
-),
-
-named as (
-    select comp, name from members where name is not null
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
-),
-
-addressed as (
-    select comp, address from members where address is not null
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
-),
-
-placed as (
-    -- the power GIS point first (metres-accurate), then registrations, permits, truck places
-    select comp, lon, lat from members where lon is not null
-    qualify row_number() over (partition by comp
-        order by case kind when 'power_account' then 1 when 'registry' then 2 when 'permit' then 3
-                           when 'closed_site' then 4 when 'truck_place' then 5 else 6 end,
-                 person, key) = 1
-),
-
-towns as (
-    select comp, town from members where town is not null
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
+picked as (
+    -- per component, the first member in that order (and the first with a name, an address, a
+    -- point, a township)
+    select comp,
+           arg_min(node, ord) as anchor,
+           arg_min(node, ord) filter (where name is not null) as named,
+           arg_min(node, ord) filter (where address is not null) as addressed,
+           arg_min(node, place_ord) filter (where lon is not null) as placed,
+           arg_min(node, ord) filter (where town is not null) as towned
+    from members
+    group by comp
 )
 
 select 'S' || upper(substr(sha256(a.kind || ':' || a.key), 1, 10)) as site_id,
        a.kind as anchor_kind, a.key as anchor_key,
-       n.name, d.address, t.town as township, p.lon, p.lat, a.comp
-from anchor as a
-left join named as n using (comp)
-left join addressed as d using (comp)
-left join placed as p using (comp)
-left join towns as t using (comp);
+       n.name, d.address, t.town as township, p.lon, p.lat, m.comp
+from picked as m
+join _records as a on a.node = m.anchor
+left join _records as n on n.node = m.named
+left join _records as d on d.node = m.addressed
+left join _records as p on p.node = m.placed
+left join _records as t on t.node = m.towned;
 
 -- name: nearest_town
 -- A site with no township of its own (a truck place in the fields) takes its nearest (within
 -- ~10 km) neighbour's.
 update sites set township = nb.township
 from (
+    with
+    lost as (
+        -- each site without a township looks into the 5 × 5 cells of 0.1° around its own
+        select site_id, lon, lat, floor(lon * 10) + dx as cx, floor(lat * 10) + dy as cy
+        from sites
+        cross join (values (-2), (-1), (0), (1), (2)) as ox (dx)
+        cross join (values (-2), (-1), (0), (1), (2)) as oy (dy)
+        where township is null and lon is not null
+    ),
+
+    known as (
+        select township, lon, lat, floor(lon * 10) as cx, floor(lat * 10) as cy
+        from sites
+        where township is not null
+    )
+
     select s.site_id, o.township
-    from sites as s join sites as o
-      on o.township is not null and o.lon between s.lon - 0.1 and s.lon + 0.1
-     and o.lat between s.lat - 0.1 and s.lat + 0.1
-    where s.township is null and s.lon is not null
+    from lost as s join known as o
+      on o.cx = s.cx and o.cy = s.cy
+     and o.lon between s.lon - 0.1 and s.lon + 0.1 and o.lat between s.lat - 0.1 and s.lat + 0.1
     qualify row_number() over (partition by s.site_id
                                order by distance_m(s.lon, s.lat, o.lon, o.lat)) = 1
 ) as nb
