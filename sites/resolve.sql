@@ -125,25 +125,66 @@ by_address as (
       and not xhg_apart(a.uscc, b.uscc, a.lon, a.lat, b.lon, b.lat, $veto_m)
 ),
 
+co_points as (
+    -- records that may be colocated, each in a cube of (colocated_m + 1) m in Earth-centred
+    -- coordinates: the chord between two points is never longer than their great-circle
+    -- distance (distance_m), so records within colocated_m of each other lie in the same or
+    -- neighbouring cubes; a village is matched against its neighbourhood, not against itself
+    -- (a village name recurs across counties)
+    select node, town, village, kind, is_person, addr_norm, lon, lat,
+           floor(6371008.8 * cos(radians(lat)) * cos(radians(lon)) / (greatest($colocated_m, 0) + 1))
+               as gx,
+           floor(6371008.8 * cos(radians(lat)) * sin(radians(lon)) / (greatest($colocated_m, 0) + 1))
+               as gy,
+           floor(6371008.8 * sin(radians(lat)) / (greatest($colocated_m, 0) + 1)) as gz
+    from r
+    where village <> '' and lon is not null and isfinite(lon) and isfinite(lat)
+),
+
+co_probes as (
+    -- each record looks into the 3 × 3 × 3 cubes around its own
+    select p.*, p.gx + dx as px, p.gy + dy as py, p.gz + dz as pz
+    from co_points as p
+    cross join (values (-1), (0), (1)) as ox (dx)
+    cross join (values (-1), (0), (1)) as oy (dy)
+    cross join (values (-1), (0), (1)) as oz (dz)
+),
+
 by_colocated as (
     -- metres apart in one village, one side a firm, and the same address or one extending the
     -- other (文德村村北 / 文德村村北后院): a tenant's or a person's account inside a firm's yard
     select a.node as a, b.node as b, 'colocated', 0.75
-    from r as a join r as b on a.town = b.town and a.village = b.village and a.node < b.node
-    where a.village <> '' and a.lon is not null and b.lon is not null
-      and (a.kind in ('registry', 'permit') or (a.kind = 'power_account' and not a.is_person)
+    from co_probes as a join co_points as b
+      on b.gx = a.px and b.gy = a.py and b.gz = a.pz
+     and a.town = b.town and a.village = b.village and a.node < b.node
+    where (a.kind in ('registry', 'permit') or (a.kind = 'power_account' and not a.is_person)
            or b.kind in ('registry', 'permit') or (b.kind = 'power_account' and not b.is_person))
       and (starts_with(a.addr_norm, b.addr_norm) or starts_with(b.addr_norm, a.addr_norm))
       and distance_m(a.lon, a.lat, b.lon, b.lat) <= $colocated_m
 ),
 
+holders as (
+    -- power accounts in a person's name, in a village
+    select node, town, village, name from r
+    where kind = 'power_account' and is_person and village <> '' and name is not null
+),
+
+shop_parts as (
+    -- every piece of a registration's name as long as some holder's name, so that
+    -- contains(shop name, holder name) is an equi-join on the piece
+    select node, town, village, substr(name, i, n) as part
+    from (select a.node, a.town, a.village, a.name, l.n,
+                 unnest(range(1, length(a.name) - l.n + 2)) as i
+          from r as a
+          cross join (select distinct length(name) as n from holders) as l
+          where a.kind = 'registry' and a.village <> '' and length(a.name) >= l.n)
+),
+
 by_holder as (
     -- a sole trader's shop (夏县某镇张三便利店) and the power account in the owner's name
-    select least(a.node, b.node), greatest(a.node, b.node), 'holder_name', 0.85
-    from r as a join r as b
-      on a.kind = 'registry' and b.kind = 'power_account' and b.is_person
-     and a.village = b.village and a.town = b.town and contains(a.name, b.name)
-    where a.village <> ''
+    select distinct least(a.node, b.node), greatest(a.node, b.node), 'holder_name', 0.85
+    from shop_parts as a join holders as b
+      on a.village = b.village and a.town = b.town and a.part = b.name
 )
 
 select * from by_uscc union all select * from by_account union all select * from by_name
@@ -208,61 +249,69 @@ qualify row_number() over (partition by a order by d_m + weak * $household_penal
 create or replace table sites as
 with
 members as (
-    select c.comp, r.*,
-           case r.kind when 'registry' then 1 when 'permit' then 2 when 'power_account' then 3
-                       when 'closed_site' then 4 when 'truck_place' then 5 else 6 end as rank_kind,
-           case when r.kind = 'power_account' and r.is_person then 1 else 0 end as person
+    -- records are numbered in (kind, key) order, so ordering a component's members by
+    -- (rank, node) orders them by (rank of the kind, person, key); one bigint, rank << 40 | node
+    select c.comp, r.node, r.name, r.address, r.town, r.lon,
+           ((case r.kind when 'registry' then 1 when 'permit' then 2 when 'power_account' then 3
+                         when 'closed_site' then 4 when 'truck_place' then 5 else 6 end * 2
+             + case when r.kind = 'power_account' and r.is_person then 1 else 0 end)::bigint << 40)
+           + r.node as ord,
+           -- the power GIS point first (metres-accurate), then registrations, permits, truck places
+           ((case r.kind when 'power_account' then 1 when 'registry' then 2 when 'permit' then 3
+                         when 'closed_site' then 4 when 'truck_place' then 5 else 6 end * 2
+             + case when r.kind = 'power_account' and r.is_person then 1 else 0 end)::bigint << 40)
+           + r.node as place_ord
     from _components as c join _records as r using (node)
 ),
 
-anchor as (
-    select comp, kind, key from members
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
-),
-
-named as (
-    select comp, name from members where name is not null
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
-),
-
-addressed as (
-    select comp, address from members where address is not null
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
-),
-
-placed as (
-    -- the power GIS point first (metres-accurate), then registrations, permits, truck places
-    select comp, lon, lat from members where lon is not null
-    qualify row_number() over (partition by comp
-        order by case kind when 'power_account' then 1 when 'registry' then 2 when 'permit' then 3
-                           when 'closed_site' then 4 when 'truck_place' then 5 else 6 end,
-                 person, key) = 1
-),
-
-towns as (
-    select comp, town from members where town is not null
-    qualify row_number() over (partition by comp order by rank_kind, person, key) = 1
+picked as (
+    -- per component, the first member in that order (and the first with a name, an address, a
+    -- point, a township)
+    select comp,
+           arg_min(node, ord) as anchor,
+           arg_min(node, ord) filter (where name is not null) as named,
+           arg_min(node, ord) filter (where address is not null) as addressed,
+           arg_min(node, place_ord) filter (where lon is not null) as placed,
+           arg_min(node, ord) filter (where town is not null) as towned
+    from members
+    group by comp
 )
 
 select 'S' || upper(substr(sha256(a.kind || ':' || a.key), 1, 10)) as site_id,
        a.kind as anchor_kind, a.key as anchor_key,
-       n.name, d.address, t.town as township, p.lon, p.lat, a.comp
-from anchor as a
-left join named as n using (comp)
-left join addressed as d using (comp)
-left join placed as p using (comp)
-left join towns as t using (comp);
+       n.name, d.address, t.town as township, p.lon, p.lat, m.comp
+from picked as m
+join _records as a on a.node = m.anchor
+left join _records as n on n.node = m.named
+left join _records as d on d.node = m.addressed
+left join _records as p on p.node = m.placed
+left join _records as t on t.node = m.towned;
 
 -- name: nearest_town
 -- A site with no township of its own (a truck place in the fields) takes its nearest (within
 -- ~10 km) neighbour's.
 update sites set township = nb.township
 from (
+    with
+    lost as (
+        -- each site without a township looks into the 5 × 5 cells of 0.1° around its own
+        select site_id, lon, lat, floor(lon * 10) + dx as cx, floor(lat * 10) + dy as cy
+        from sites
+        cross join (values (-2), (-1), (0), (1), (2)) as ox (dx)
+        cross join (values (-2), (-1), (0), (1), (2)) as oy (dy)
+        where township is null and lon is not null
+    ),
+
+    known as (
+        select township, lon, lat, floor(lon * 10) as cx, floor(lat * 10) as cy
+        from sites
+        where township is not null
+    )
+
     select s.site_id, o.township
-    from sites as s join sites as o
-      on o.township is not null and o.lon between s.lon - 0.1 and s.lon + 0.1
-     and o.lat between s.lat - 0.1 and s.lat + 0.1
-    where s.township is null and s.lon is not null
+    from lost as s join known as o
+      on o.cx = s.cx and o.cy = s.cy
+     and o.lon between s.lon - 0.1 and s.lon + 0.1 and o.lat between s.lat - 0.1 and s.lat + 0.1
     qualify row_number() over (partition by s.site_id
                                order by distance_m(s.lon, s.lat, o.lon, o.lat)) = 1
 ) as nb

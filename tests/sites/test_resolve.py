@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
-from sites.resolve import resolve_sites
+from sites._sql import run
+from sites.resolve import ResolveParams, _ensure_truck_places, resolve_sites
 from sources.warehouse import Warehouse
 
 AS_OF = dt.date(2026, 11, 30)
@@ -110,6 +112,66 @@ def test_tip_naming_a_person_in_a_village_joins_their_account(con):
                 "('T1', '2026-11-18', '裴介镇西浒村丁文家院子', '夜里有罐车卸油')")
     resolve_sites(con, AS_OF)
     assert _site_of(con, "tip", "T1") == (_site_of(con, "power_account", "040")[0], "tip_words")
+
+
+def test_a_village_name_recurring_elsewhere_links_only_what_is_colocated(con):
+    """中秦村 of 禹王镇 also lies ~40 km east (another county's 禹王镇): a yard's tenant joins the
+    firm 12 m away, not the firm at the same address in the other 中秦村; a sole trader's shop
+    joins the account in the owner's name (two or three characters) in its own village only."""
+    addr = "山西省运城市夏县禹王镇中秦村村北"
+    _registry(con, "R1", "夏县盐池源饲料有限公司", addr, "禹王镇")
+    _account(con, "001", "夏县盐池源饲料有限公司", addr, "一般工商业用电", 111.16326, 35.14802, uscc="R1")
+    _account(con, "002", "魏玉杰", addr, "一般工商业用电", 111.16325, 35.14813)
+    _registry(con, "R2", "夏县远方建材有限公司", addr, "禹王镇")
+    _account(con, "003", "夏县远方建材有限公司", addr, "一般工商业用电", 111.60326, 35.14802, uscc="R2")
+    _account(con, "004", "魏玉兰", addr, "一般工商业用电", 111.60325, 35.14813)
+    _registry(con, "R3", "夏县禹王镇魏丁便利店", addr, "禹王镇")
+    _account(con, "005", "魏丁", addr, "居民生活用电", 111.17, 35.15)
+    _registry(con, "R4", "夏县禹王镇丁玉杰农资店", addr, "禹王镇")
+    _account(con, "006", "丁玉杰", addr, "居民生活用电", 111.171, 35.15)
+    _account(con, "007", "魏丁", "山西省运城市夏县禹王镇史庄村", "居民生活用电", 111.18, 35.16)
+    resolve_sites(con, AS_OF)
+    near, far = _site_of(con, "registry", "R1")[0], _site_of(con, "registry", "R2")[0]
+    assert near != far
+    assert _site_of(con, "power_account", "002") == (near, "colocated")
+    assert _site_of(con, "power_account", "004") == (far, "colocated")
+    assert _site_of(con, "power_account", "005") == (_site_of(con, "registry", "R3")[0], "holder_name")
+    assert _site_of(con, "power_account", "006") == (_site_of(con, "registry", "R4")[0], "holder_name")
+    assert _site_of(con, "power_account", "007")[0] != _site_of(con, "registry", "R3")[0]
+
+
+@pytest.mark.parametrize("colocated_m", [30.0, 300.0])
+def test_colocated_and_holder_links_are_their_plain_definition(demo_county, colocated_m):
+    """The grid and name-piece joins of `edges` find exactly the pairs of the plain village
+    self-join: one side a firm, one address extending the other, within colocated_m; a shop
+    whose name contains a person-named account's, in one village."""
+    _, wh = demo_county
+    con = wh.connect()
+    _ensure_truck_places(con)
+    params = asdict(ResolveParams(colocated_m=colocated_m))
+    for name in ("records", "apart", "edges"):
+        run(con, "resolve.sql", name, params)
+    got = con.execute("""select a, b, rule from _links where rule in ('colocated', 'holder_name')
+                         order by all""").fetchall()
+    plain = con.execute("""
+        select a.node, b.node, 'colocated'
+        from _records as a join _records as b
+          on a.town = b.town and a.village = b.village and a.node < b.node
+        where a.village <> '' and a.lon is not null and b.lon is not null
+          and (a.kind in ('registry', 'permit') or (a.kind = 'power_account' and not a.is_person)
+               or b.kind in ('registry', 'permit') or (b.kind = 'power_account' and not b.is_person))
+          and (starts_with(a.addr_norm, b.addr_norm) or starts_with(b.addr_norm, a.addr_norm))
+          and distance_m(a.lon, a.lat, b.lon, b.lat) <= $m
+        union all
+        select least(a.node, b.node), greatest(a.node, b.node), 'holder_name'
+        from _records as a join _records as b
+          on a.kind = 'registry' and b.kind = 'power_account' and b.is_person
+         and a.village = b.village and a.town = b.town and contains(a.name, b.name)
+        where a.village <> ''
+        order by all""", {"m": colocated_m}).fetchall()
+    con.close()
+    assert {r for _, _, r in plain} == {"colocated", "holder_name"}
+    assert got == plain
 
 
 def test_site_ids_stay_when_records_are_added(con):
