@@ -241,7 +241,7 @@ where d_m <= $reach_m
 -- a household's metered point counts household_penalty_m farther than a firm's: a yard's trucks
 -- stand nearer a neighbour's house now and then, but a truck place on a house's very meter is
 -- that house (a geocoded registration 40 m off does not take it)
-qualify row_number() over (partition by a order by d_m + weak * $household_penalty_m, weak, d_m) = 1;
+qualify row_number() over (partition by a order by d_m + weak * $household_penalty_m, weak, d_m, b) = 1;
 
 -- name: sites
 -- One site per component: the anchor (a registration before a permit, an account, a ledger
@@ -313,7 +313,7 @@ from (
       on o.cx = s.cx and o.cy = s.cy
      and o.lon between s.lon - 0.1 and s.lon + 0.1 and o.lat between s.lat - 0.1 and s.lat + 0.1
     qualify row_number() over (partition by s.site_id
-                               order by distance_m(s.lon, s.lat, o.lon, o.lat)) = 1
+                               order by distance_m(s.lon, s.lat, o.lon, o.lat), o.township) = 1
 ) as nb
 where sites.site_id = nb.site_id;
 
@@ -325,7 +325,8 @@ best_link as (
     select node, other, rule, score from (
         select a as node, b as other, rule, score from _all_links
         union all select b, a, rule, score from _all_links)
-    qualify row_number() over (partition by node order by score desc, other) = 1
+    -- ties broken by the other record and the rule, so a rerun reads the same
+    qualify row_number() over (partition by node order by score desc, other, rule) = 1
 )
 
 select s.site_id, r.kind as member_kind, r.key as member_key,
