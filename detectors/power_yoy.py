@@ -18,6 +18,12 @@ Both windows need `min_days`
 readings: an account opened within the year has no last year (new businesses ramp, see
 `power_surge`'s caveats) and is not judged here.
 
+A smaller rise (`night_min_ratio`, at least `night_min_increase_kwh` a day) counts too when
+`night_valley_share` of the added energy is drawn in the 谷 hours: a firm adding a day shift
+for new orders puts ~20 % of it there, a unit running around the clock ~38 %, one running at
+night more — the notices' "新上装置夜间运行" inside a registered firm; it is scored from
+`night_min_ratio`.
+
 Score: 0.3 at `min_ratio` and `min_increase_kwh`, rising (log scale) to 1 at `full_ratio`
 (60 % of the weight) and `full_increase_kwh` (40 %). An increase drawn in 峰/平 hours only (a
 firm adding a day shift for new orders) weighs `day_factor`, full from `valley_full_share` of
@@ -61,6 +67,9 @@ class Params:
     full_increase_kwh: float = 1000.0  # kWh/day added, blatant
     day_factor: float = 0.6  # an increase drawn wholly in 峰/平 hours (a second day shift)
     valley_full_share: float = 0.3  # 谷 share of the increase from which it counts fully
+    night_min_ratio: float = 1.5  # a smaller rise counts (scored from here) when …
+    night_valley_share: float = 0.45  # … this share of the added energy is in the 谷 hours …
+    night_min_increase_kwh: float = 200.0  # … and it adds this much a day (a firm's new unit)
     pump_words: tuple[str, ...] = idle_restart.Params.pump_words
     pump_discount: float = 0.5  # a named irrigation pump
 

@@ -78,10 +78,15 @@ ratios as (
 ),
 
 flagged as (
-    select r.*, a.account_name, xhg_words_in(a.account_name, $pump_words) as pump_word
+    -- a rise of min_ratio; or a smaller one (night_min_ratio) whose added energy is drawn in
+    -- the 谷 hours (a new unit run at night, not a second day shift)
+    select r.*, a.account_name, xhg_words_in(a.account_name, $pump_words) as pump_word,
+           not (r.ratio >= $min_ratio and r.increase_kwh >= $min_increase_kwh) as night_path
     from ratios as r
     left join power_accounts as a using (account_no)
-    where r.ratio >= $min_ratio and r.increase_kwh >= $min_increase_kwh
+    where (r.ratio >= $min_ratio and r.increase_kwh >= $min_increase_kwh)
+       or (r.ratio >= $night_min_ratio and r.increase_kwh >= $night_min_increase_kwh
+           and r.added_valley_share >= $night_valley_share)
 ),
 
 scored as (
@@ -89,7 +94,9 @@ scored as (
         m.site_id,
         f.*,
         -- (detectors/growth_common.sql, as power_surge)
-        xhg_growth_score(f.ratio, f.increase_kwh, $min_ratio, $full_ratio, $min_increase_kwh,
+        xhg_growth_score(f.ratio, f.increase_kwh,
+                         case when f.night_path then $night_min_ratio else $min_ratio end,
+                         $full_ratio, $min_increase_kwh,
                          $full_increase_kwh, f.added_valley_share, $day_factor, $valley_full_share)
         * case when f.pump_word is null then 1.0 else $pump_discount end as score
     from flagged as f
@@ -118,13 +125,17 @@ select
                          || format('{:.0f}', 100 * greatest(added_valley_share, 0)) || '%），似白天增开班次'
                 else '；新增电量中谷段占 ' || format('{:.0f}', 100 * least(added_valley_share, 1)) || '%'
            end
+        || case when night_path
+                then '（同比不足 ' || format('{:.0f}', $min_ratio) || ' 倍，但新增电量多在谷段，似夜间新增装置）'
+                else '' end
         || case when pump_word is not null
                 then '；户名含「' || pump_word || '」，灌溉时间逐年不同' else '' end as reason,
     json_object(
         'account_no', account_no, 'now_kwh', round(now_kwh, 1), 'now_mean_kwh', round(now_mean_kwh, 1),
         'now_days', now_n, 'before_kwh', round(before_kwh, 1), 'last_year_kwh', round(ly_kwh, 1), 'last_year_days', ly_n,
         'ratio', round(ratio, 2), 'increase_kwh', round(increase_kwh, 1),
-        'added_valley_share', round(added_valley_share, 3), 'pump_word', pump_word
+        'added_valley_share', round(added_valley_share, 3), 'pump_word', pump_word,
+        'night_path', night_path
     )::varchar as facts
 from best
 order by score desc, site_id

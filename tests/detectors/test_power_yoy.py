@@ -71,3 +71,23 @@ def test_an_increase_drawn_by_day_weighs_less_than_one_drawn_at_night():
 def test_empty_warehouse_gives_empty_evidence():
     ev = power_yoy.detect(connect(), AS_OF)
     assert ev.num_rows == 0 and ev.schema == EVIDENCE
+
+
+def test_a_smaller_rise_counts_when_the_added_energy_is_drawn_at_night():
+    """Both firms draw 1,000 kWh/day last year and 2,000 for the last five months. NIGHT added a
+    unit running at night (the increase 70 % in the 谷 hours), DAY a day shift (20 %): only NIGHT
+    is flagged, a 2× rise being below min_ratio."""
+    con = connect()
+    insert(con, "power_accounts", [account("DAY"), account("NIGHT")])
+    series = [1000.0] * (N - 150) + [2000.0] * 150
+    night, day = daily("NIGHT", series, valley_share=0.2), daily("DAY", series, valley_share=0.2)
+    for r in night[-150:]:
+        r["kwh_valley"] = 200.0 + 0.7 * 1000.0
+    for r in day[-150:]:
+        r["kwh_valley"] = 200.0 + 0.2 * 1000.0
+    insert(con, "power_readings_daily", night + day)
+    one_site_per_account(con)
+    rows = {r["site_id"]: r | {"facts": json.loads(r["facts"])} for r in power_yoy.detect(con, AS_OF).to_pylist()}
+    assert set(rows) == {"S-NIGHT"}
+    assert rows["S-NIGHT"]["facts"]["night_path"] is True and "夜间新增装置" in rows["S-NIGHT"]["reason"]
+    assert 0.4 < rows["S-NIGHT"]["score"] < 0.7
