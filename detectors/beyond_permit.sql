@@ -22,7 +22,8 @@ permits_in as (
 
 readings as (
     select account_no, day, kwh_total from power_readings_daily
-    where day > $as_of::date - interval (365 + $recent_days) day and day <= $as_of
+    -- a date bound (not a timestamp): the lake's row groups are pruned by their day statistics
+    where day > ($as_of::date - interval (365 + $recent_days) day)::date and day <= $as_of
 ),
 
 waybills_in as (
