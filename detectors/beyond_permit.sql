@@ -20,9 +20,17 @@ permits_in as (
     select permit_no, holder_name, uscc, permit_type, scope, valid_until from permits
 ),
 
+-- the days the power levels read: the recent window with the history before it, and the same
+-- weeks a year ago; plain date ranges, so the lake's row groups are pruned by day statistics
 readings as (
     select account_no, day, kwh_total from power_readings_daily
-    where day > $as_of::date - interval (365 + $recent_days) day and day <= $as_of
+    where day > ($as_of::date - interval ($recent_days + $history_days) day)::date and day <= $as_of
+      and day > ($as_of::date - interval (365 + $recent_days) day)::date
+    union all
+    select account_no, day, kwh_total from power_readings_daily
+    where day > ($as_of::date - interval (365 + $recent_days) day)::date
+      and day <= ($as_of::date - interval 365 day)::date
+      and day <= ($as_of::date - interval ($recent_days + $history_days) day)::date
 ),
 
 waybills_in as (
@@ -153,7 +161,7 @@ site_accounts as (
     where m.member_kind = 'power_account'
 ),
 
-account_levels as (
+window_levels as (
     select
         s.site_id, s.account_no,
         avg(r.kwh_total) filter (where r.day > $as_of::date - interval ($recent_days) day) as recent_kwh,
@@ -164,6 +172,23 @@ account_levels as (
             and r.day > $as_of::date - interval (365 + $recent_days) day) as last_year_kwh
     from site_accounts as s join readings as r using (account_no)
     group by s.site_id, s.account_no
+),
+
+-- a site account read only between those windows (a meter gone quiet months ago) still
+-- counts, with no levels: looked for only among the accounts the windows did not find
+quiet_accounts as (
+    select s.site_id, s.account_no
+    from site_accounts as s anti join window_levels as w using (account_no)
+    where s.account_no in (
+        select account_no from power_readings_daily
+        where day > ($as_of::date - interval (365 + $recent_days) day)::date and day <= $as_of
+          and account_no in (select account_no from site_accounts anti join window_levels using (account_no)))
+),
+
+account_levels as (
+    select * from window_levels
+    union all
+    select site_id, account_no, null, null, null from quiet_accounts
 ),
 
 power_facts as (

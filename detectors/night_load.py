@@ -48,6 +48,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors.base import run_sql, sql_params
+from detectors.relit import in_list_join_filters
 
 NAME = "night_load"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -88,4 +89,7 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
-    return run_sql(con, _SQL, p)
+    # the established check probes a year of daily readings for the accounts found: an IN list
+    # filter on the scan, not a Bloom filter, from 50 accounts on (see relit.in_list_join_filters)
+    with in_list_join_filters(con):
+        return run_sql(con, _SQL, p)

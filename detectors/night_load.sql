@@ -167,12 +167,28 @@ established as (
                               and day <= $as_of - 364 + $season_slack_days) as ly_n,
            quantile_cont(kwh_total, 0.75) filter (
                where day > $as_of - 182 - 45 and day <= $as_of - 182 + 45) as off_kwh
-    from power_readings_daily
+    from (
+        -- only the three windows the aggregates read, each a plain day range (the lake's row
+        -- groups are pruned by their day statistics) and disjoint from the ones before it: the
+        -- months between them would add at most a row of NULLs and a zero count (= no row)
+        select account_no, day, kwh_total from power_readings_daily
+        where day > $as_of - $window_days and day <= $as_of
+          and day > $as_of - 364 - $window_days - $season_slack_days
+        union all
+        select account_no, day, kwh_total from power_readings_daily
+        where day > $as_of - 364 - $window_days - $season_slack_days
+          and day <= least($as_of - 364 + $season_slack_days, $as_of - $window_days)
+        union all
+        select account_no, day, kwh_total from power_readings_daily
+        where day > greatest($as_of - 182 - 45, $as_of - 364 - $window_days - $season_slack_days)
+          and day <= least($as_of - 182 + 45, $as_of - $window_days)
+          and (day <= $as_of - 364 - $window_days - $season_slack_days
+               or day > $as_of - 364 + $season_slack_days)
+    )
     where account_no in (
             select account_no from judged
             where (share >= lo and night_kwh_day >= $min_night_kwh)
                or (share - share_before >= $min_rise and night_added_kwh >= $min_night_kwh))
-      and day > $as_of - 364 - $window_days - $season_slack_days and day <= $as_of
       and kwh_total >= 0
     group by account_no
 ),

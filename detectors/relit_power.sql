@@ -37,7 +37,8 @@ site_accounts as (
 readings as (
     select r.account_no, r.day, r.kwh_total
     from power_readings_daily as r
-    where r.day <= $as_of and r.day > $as_of::date - interval ($lookback_days) day
+    -- a date bound (not a timestamp): the lake's row groups are pruned by their day statistics
+    where r.day <= $as_of and r.day > ($as_of::date - interval ($lookback_days) day)::date
 ),
 
 account_levels as (

@@ -93,3 +93,15 @@ def test_demo_floor_p001_above_licensed_decoys():
     decoys = decoy_sites(con, demo, "park_24h_plant", "fuel_retailer", "chem_trader_licensed")
     assert s.get(target, 0) > 0.3
     assert s[target] > max((s.get(d, 0) for d in decoys), default=0)
+
+
+def test_meter_read_only_between_the_windows_still_counts():
+    """B6's account A6 was read 200 to 151 days ago only: between the recent/history windows and
+    the same weeks a year ago. It still makes B6 a site with a meter (levels 0, not unknown)."""
+    con = frame()
+    insert(con, "power_accounts", [account("A6")])
+    insert(con, "power_readings_daily", daily("A6", [800.0] * 50, end=AS_OF - dt.timedelta(days=151)))
+    con.execute("insert into site_members values ('B6', 'power_account', 'A6', 'test', 1.0)")
+    rows = by_site(det.detect(con, AS_OF))
+    facts = rows["B6"]["facts"]
+    assert facts["recent_kwh"] == 0 and facts["history_kwh"] == 0 and facts["last_year_kwh"] == 0

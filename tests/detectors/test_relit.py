@@ -133,3 +133,10 @@ def test_night_deliveries_at_a_closed_site_are_visits():
     con = _relit_truck_frame([(23, 50), (1, 40)])
     (row,) = [r for r in det.detect(con, AS_OF).to_pylist() if r["site_id"] == "R2"]
     assert row["category_hint"] == "复燃"
+
+
+def test_join_filter_setting_restored():
+    con = frame()
+    con.execute("set dynamic_or_filter_threshold = 7")
+    assert set(by_site(det.detect(con, AS_OF))) == {"R1", "R4"}
+    assert con.execute("select current_setting('dynamic_or_filter_threshold')").fetchone()[0] == 7
