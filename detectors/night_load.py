@@ -47,8 +47,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import run_sql, sql_params
-from detectors.relit import in_list_join_filters
+from detectors.base import in_list_join_filters, run_sql, sql_params
 
 NAME = "night_load"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -90,6 +89,6 @@ def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Para
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
     # the established check probes a year of daily readings for the accounts found: an IN list
-    # filter on the scan, not a Bloom filter, from 50 accounts on (see relit.in_list_join_filters)
+    # filter on the scan, not a Bloom filter, from 50 accounts on (see detectors.base.in_list_join_filters)
     with in_list_join_filters(con):
         return run_sql(con, _SQL, p)

@@ -24,8 +24,6 @@ trucks passing a place that lies on a road.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors import chem_terms
-from detectors.base import conform, has_tables, run_sql, sql_params
+from detectors.base import conform, has_tables, in_list_join_filters, run_sql, sql_params
 
 NAME = "relit"
 POWER_SQL = Path(__file__).with_name("relit_power.sql")
@@ -60,25 +58,6 @@ class Params:
     truck_visit_weight: float = 0.35  # per truck stay after the closure
     parked_min: float = 360.0  # stays this long (overnight parking) are not visits
 
-
-
-# A hash join hands the scan of its probe side a filter on the join key: an IN list of the keys
-# up to `dynamic_or_filter_threshold` (DuckDB's default: 50), a Bloom filter beyond. Over a
-# year of daily readings, probed for the few hundred accounts of closed sites, the Bloom filter
-# costs twice the IN list per row, so from 50 accounts on (a province sample) the detector
-# grew faster than the data. Raised for the detector's queries only.
-IN_FILTER_KEYS = 5000
-
-
-@contextmanager
-def in_list_join_filters(con: duckdb.DuckDBPyConnection, keys: int = IN_FILTER_KEYS) -> Iterator[None]:
-    """Join filters pushed into scans as IN lists up to `keys` keys, the setting restored after."""
-    (before,) = con.execute("select current_setting('dynamic_or_filter_threshold')").fetchone()
-    con.execute(f"set dynamic_or_filter_threshold = {max(int(keys), int(before))}")
-    try:
-        yield
-    finally:
-        con.execute(f"set dynamic_or_filter_threshold = {int(before)}")
 
 
 def outcome_closures(con: duckdb.DuckDBPyConnection) -> pa.Table:
