@@ -1,5 +1,5 @@
--- What the growth detectors (power_surge, power_yoy) share: how a rise scores, and which of a
--- list's words a name holds. Installed by detectors.base.install_growth_macros.
+-- What the growth detectors (power_surge, power_yoy) share: how a rise scores, what their
+-- reasons say about it, and which of a list's words a name holds. Installed by detectors.base.install_growth_macros.
 
 -- name: growth_score
 -- 0.3 at min_ratio and min_increase_kwh, rising (log scale) to 1 at full_ratio (60 % of the
@@ -16,6 +16,19 @@ create or replace temp macro xhg_growth_score(ratio, increase_kwh, min_ratio, fu
     * case when added_valley_share is null then 1.0
            else day_factor + (1 - day_factor)
                 * least(greatest(added_valley_share, 0) / valley_full_share, 1) end;
+
+-- name: growth_notes
+-- What the reason says after the figures: when the added energy is drawn (from the 峰/平/谷
+-- split; nothing without it) and a pump's name.
+create or replace temp macro xhg_growth_notes(added_valley_share, valley_full_share, pump_word) as
+    case when added_valley_share is null then ''
+         when added_valley_share < valley_full_share
+             then '；新增电量主要在峰、平时段（谷段仅占 '
+                  || format('{:.0f}', 100 * greatest(added_valley_share, 0)) || '%），似白天增开班次'
+         else '；新增电量中谷段(夜间)占 ' || format('{:.0f}', 100 * least(added_valley_share, 1)) || '%'
+    end
+    || case when pump_word is not null
+            then '；户名含「' || pump_word || '」，灌溉时间逐年不同' else '' end;
 
 -- name: words_in
 -- The words of a list that a text holds, joined by 、 (NULL: none).

@@ -178,14 +178,7 @@ select
         end
         || case when peak_ratio < ratio and peak_ratio <= coalesce(yoy_ratio, ratio)
                 then '；此前一年最高月中位数 ' || format('{:,.0f}', peak_kwh) || ' kWh' else '' end
-        || case when added_valley_share is null then ''
-                when added_valley_share < $valley_full_share
-                    then '；新增电量主要在峰、平时段（谷段仅占 '
-                         || format('{:.0f}', 100 * greatest(added_valley_share, 0)) || '%），似白天增开班次'
-                else '；新增电量中谷段(夜间)占 ' || format('{:.0f}', 100 * least(added_valley_share, 1)) || '%'
-           end
-        || case when pump_word is not null
-                then '；户名含「' || pump_word || '」，灌溉时间逐年不同' else '' end as reason,
+        || xhg_growth_notes(added_valley_share, $valley_full_share, pump_word) as reason,
     json_object(
         'account_no', account_no, 'recent_kwh', round(recent_kwh, 1),
         'recent_mean_kwh', round(recent_mean_kwh, 1), 'recent_days', recent_n,

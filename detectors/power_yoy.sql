@@ -119,17 +119,10 @@ select
         || format('{:,.0f}', now_kwh) || ' kWh，去年同期前后较高日用电(90分位) '
         || format('{:,.1f}', ly_kwh) || ' kWh，同比为 ' || format('{:.1f}', ratio) || ' 倍；此前'
         || $settled_days || '天较高日用电已达 ' || format('{:,.0f}', before_kwh) || ' kWh，非近期才增加'
-        || case when added_valley_share is null then ''
-                when added_valley_share < $valley_full_share
-                    then '；新增电量主要在峰、平时段（谷段仅占 '
-                         || format('{:.0f}', 100 * greatest(added_valley_share, 0)) || '%），似白天增开班次'
-                else '；新增电量中谷段占 ' || format('{:.0f}', 100 * least(added_valley_share, 1)) || '%'
-           end
         || case when night_path
                 then '（同比不足 ' || format('{:.0f}', $min_ratio) || ' 倍，但新增电量多在谷段，似夜间新增装置）'
                 else '' end
-        || case when pump_word is not null
-                then '；户名含「' || pump_word || '」，灌溉时间逐年不同' else '' end as reason,
+        || xhg_growth_notes(added_valley_share, $valley_full_share, pump_word) as reason,
     json_object(
         'account_no', account_no, 'now_kwh', round(now_kwh, 1), 'now_mean_kwh', round(now_mean_kwh, 1),
         'now_days', now_n, 'before_kwh', round(before_kwh, 1), 'last_year_kwh', round(ly_kwh, 1), 'last_year_days', ly_n,
