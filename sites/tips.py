@@ -17,10 +17,15 @@ after the detectors ran and were scored (tables `site_scores`, `score_parts`):
   fits `other_village`, one with no village in its addresses (a park plot, a remote spot)
   `near_only`: the site addressed in the named village comes first;
 - strength: the candidate's risk (points) from the first scoring;
-- of the candidates with strength ≥ `min_strength` and fit ≥ `min_fit`, the best-fitting one
-  joins when its strength is at least `dominance` times that of the next one fitting as well
-  (fit first: a loud 科技 firm does not hide the farm a 养殖场 tip describes). The tip moves into that site (`site_members.rule` =
-  `tip_area`, link score `village_link` or `town_link` × fit) and its tip-only site goes.
+- corroborated: the data saw what the tip describes — trucks (大车进出, 罐车卸货) where a truck
+  detector found something, machines, smells or night work where the meter did; an 闲置厂房
+  tip fits a site the meter saw restart (idle_restart, relit) best;
+- of the candidates with fit ≥ `min_fit` and strength ≥ `min_strength` (or, corroborated,
+  ≥ `min_corroborated_strength`), the best-fitting, then corroborated, then strongest one
+  joins when its strength is at least `dominance` times that of the next one alike (fit
+  first: a loud 科技 firm does not hide the farm a 养殖场 tip describes). The tip moves into
+  that site (`site_members.rule` = `tip_area`, link score `village_link` or `town_link` × fit)
+  and its tip-only site goes.
 
 The caller re-runs tip_match so the tip's evidence lands on the joined site. A tip that fits
 no site, or two equally, stays a lead of its own.
@@ -45,9 +50,15 @@ _SQL = "tips.sql"
 class TipParams:
     village_reach_m: float = 2000.0  # "X村附近": this far from the village's median point
     min_strength: float = 35.0  # a candidate's risk (points) to join a tip to it: 中 or above
+    # … or this much where the data saw what the tip describes (trucks, a meter running)
+    min_corroborated_strength: float = 15.0
     min_fit: float = 0.5  # how well the candidate fits the tip's words (1 = fits)
     dominance: float = 1.5  # the chosen candidate's strength over the runner-up's (same fit)
     misfit: float = 0.25  # fit of a candidate that is not what the tip describes
+    unproven: float = 0.6  # an 闲置厂房 tip at a firm the meter did not see restart
+    # what a tip says happens there, and the data that would see it
+    says_trucks: str = r"(大车|罐车|货车|槽车|卸货|拉货|运货|车辆?进出)"
+    says_running: str = r"(机器|轰鸣|响声?|气味|刺鼻|呛|冒烟|黑烟|半夜|夜里|夜间|晚上|凌晨|通宵)"
     other_village: float = 0.6  # fit of a candidate near the village but addressed in another
     near_only: float = 0.8  # … near it with no village in its address (a park plot, a field)
     village_link: float = 0.7  # link score of a tip joined within its village

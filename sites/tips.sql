@@ -64,10 +64,16 @@ with
 strength as (
     -- what the screening found at each site: its risk (scoring.score_sites), and whether a
     -- finding points to fuel (category 6, or oil tankers stopping there)
-    select r.site_id, r.risk as strength, coalesce(p.fuel, false) as fuel
+    -- and which kinds of thing it saw: trucks, a meter running, an idle plant working again
+    select r.site_id, r.risk as strength, coalesce(p.fuel, false) as fuel,
+           coalesce(p.trucks_seen, false) as trucks_seen, coalesce(p.power_seen, false) as power_seen,
+           coalesce(p.restarted, false) as restarted
     from site_scores as r
     left join (
-        select site_id, bool_or(category_hint = '6' or detector = 'fuel_yard') as fuel
+        select site_id, bool_or(category_hint = '6' or detector = 'fuel_yard') as fuel,
+               bool_or(family = 'truck' and points > 0) as trucks_seen,
+               bool_or(family = 'power' and points > 0) as power_seen,
+               bool_or(detector in ('idle_restart', 'relit') and points > 0) as restarted
         from score_parts
         group by site_id
     ) as p using (site_id)
@@ -133,6 +139,11 @@ facts as (
 )
 
 select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
+       -- the data saw what the tip describes: trucks coming and going (大车进出, 罐车卸货) where
+       -- a truck detector found something; else machines, smells or night work where the meter
+       -- did (a tip about trucks at night is about the trucks)
+       case when regexp_matches(t.words, $says_trucks) then s.trucks_seen
+            else regexp_matches(t.words, $says_running) and s.power_seen end as corroborated,
        -- the tip's words against the site: a 科技公司 tip wants a 科技/生物/新材料 name, a 民房
        -- tip a household, a 养殖场 tip a farm; a named place (面包房) must be in the name
        least(
@@ -150,6 +161,12 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
                 then case when (s.fuel or regexp_matches(f.names, '(油|石化)')) and not f.licensed
                           then 1 else $misfit end
                 else 1 end,
+           -- an idle plant (闲置厂房) that the tipster hears working: one the meter saw restart
+           -- fits; another firm may be it; a household is not a plant
+           case when regexp_matches(t.words, '(闲置|废弃|停产|关停)(的)?(厂房|工厂|厂子|车间)')
+                then case when s.restarted then 1 when f.has_household then $misfit
+                          else $unproven end
+                else 1 end,
            -- near the village by its point but addressed in another village: likely not it;
            -- near it with no village in its address (a park plot, a field): maybe
            case when not p.in_village or list_contains(coalesce(f.villages, []), t.village) then 1
@@ -166,17 +183,21 @@ where f.has_identity;
 -- name: chosen
 -- Of the sites that fit well enough and show enough, the best-fitting one, when it stands out
 -- from the others that fit as well. Fit comes first: a loud site that is not what the tip
--- describes (a 科技 firm for a tip about a farm) does not hide the farm that is.
+-- describes (a 科技 firm for a tip about a farm) does not hide the farm that is. Then a site
+-- where the data saw what the tip describes: it may take the tip from less
+-- (`min_corroborated_strength`), and a louder site that saw something else does not hide it.
 create or replace temp table _tip_chosen as
 select tip_no, tip_site, site_id, in_village, fit, strength,
        round(case when in_village then $village_link else $town_link end * fit, 3) as link_score
 from (
     select *,
-           lead(strength) over (partition by tip_no, fit order by strength desc, site_id)
-               as runner_up
+           lead(strength) over (partition by tip_no, fit, corroborated
+                                order by strength desc, site_id) as runner_up
     from _tip_candidates
-    where strength >= $min_strength and fit >= $min_fit
-    qualify row_number() over (partition by tip_no order by fit desc, strength desc, site_id) = 1
+    where fit >= $min_fit
+      and (strength >= $min_strength or (corroborated and strength >= $min_corroborated_strength))
+    qualify row_number() over (partition by tip_no
+                               order by fit desc, corroborated desc, strength desc, site_id) = 1
 )
 where coalesce(runner_up, 0) * $dominance <= strength;
 

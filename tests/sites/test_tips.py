@@ -26,7 +26,8 @@ def _county() -> duckdb.DuckDBPyConnection:
         create table site_members (site_id varchar, member_kind varchar, member_key varchar,
             rule varchar, score double, linked_to varchar, member_name varchar, member_address varchar);
         create table site_scores (site_id varchar, risk double);
-        create table score_parts (site_id varchar, detector varchar, family varchar, category_hint varchar);
+        create table score_parts (site_id varchar, detector varchar, family varchar, category_hint varchar,
+            points double);
         create table site_history (as_of date, site_id varchar, member_kind varchar, member_key varchar)""")
     # the village: households whose median point is (LON, LAT)
     frames.insert(con, "power_accounts", [frames.account(
@@ -45,6 +46,10 @@ def _site(con, site_id: str, name: str, km_east: float, risk: float, address: st
     con.execute("insert into site_history values (?, ?, ?, ?)", [AS_OF, site_id, kind, site_id])
     if risk:
         con.execute("insert into site_scores values (?, ?)", [site_id, risk])
+
+
+def _part(con, site_id: str, detector: str, family: str, points: float) -> None:
+    con.execute("insert into score_parts values (?, ?, ?, null, ?)", [site_id, detector, family, points])
 
 
 def _tip(con, tip_no: str, address: str, content: str) -> None:
@@ -131,7 +136,7 @@ def test_a_fuel_tip_does_not_join_a_licensed_plant():
     licensed chemical plant whose tankers are its trade — the tip stays a lead of its own."""
     con = _county()
     _site(con, "S-plant", "夏县佳美化工有限公司", 4.0, 42)
-    con.execute("insert into score_parts values ('S-plant', 'fuel_yard', 'truck', null)")
+    _part(con, "S-plant", "fuel_yard", "truck", 30)
     con.execute("insert into site_members values ('S-plant', 'permit', 'P-1', 'uscc', 1.0, null, null, null)")
     frames.insert(con, "permits", [dict(permit_no="P-1", holder_name="夏县佳美化工有限公司",
                                         valid_until=AS_OF.replace(year=2028))])
@@ -162,3 +167,41 @@ def test_the_site_addressed_in_the_named_village_comes_before_a_louder_one_merel
     _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子晚上有刺鼻气味，怀疑在偷偷搞化工。")
     assert attach_tips(con, AS_OF) == 1
     assert _site_of(con, "JB1")[0] == "S-works"
+
+
+def test_a_site_where_the_data_saw_what_the_tip_describes_takes_it_from_less():
+    """'唐回村往东的路边一家厂子半夜有大车进出': a firm of the village where a truck detector found
+    something (risk 22) takes the tip from a louder one that only the meter saw (risk 90) —
+    below min_strength, but the data saw the trucks the tipster saw. One with trucks seen but
+    risk 10 shows too little."""
+    con = _county()
+    _site(con, "S-trucks", "夏县某建材有限公司", 0.5, 22, address="山西省运城市夏县瑶峰镇唐回村5号")
+    _part(con, "S-trucks", "consignee_unlicensed", "truck", 22)
+    _site(con, "S-meter", "夏县某食品有限公司", 0.3, 90, address="山西省运城市夏县瑶峰镇唐回村8号")
+    _part(con, "S-meter", "night_load", "power", 30)
+    _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子半夜有大车进出，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1")[0] == "S-trucks"
+
+    con = _county()
+    _site(con, "S-trucks", "夏县某建材有限公司", 0.5, 10, address="山西省运城市夏县瑶峰镇唐回村5号")
+    _part(con, "S-trucks", "waybill_mismatch", "truck", 10)
+    _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子半夜有大车进出，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 0
+
+
+def test_an_idle_plant_tip_fits_the_plant_the_meter_saw_restart():
+    """'瑶峰镇一带闲置厂房夜里机器响': of the township's firms, the one whose meter came back after
+    months idle (risk 60) takes the tip, not a louder one that never stopped (risk 150); a
+    household is no plant."""
+    con = _county()
+    _site(con, "S-idle", "夏县天宇食品有限公司", 3.0, 60)
+    _part(con, "S-idle", "idle_restart", "power", 34)
+    _site(con, "S-loud", "夏县永兴建材有限公司", 5.0, 150)
+    _part(con, "S-loud", "power_surge", "power", 30)
+    _site(con, "S-house", "赵六", 2.0, 200, kind="power_account")
+    frames.insert(con, "power_accounts", [frames.account(
+        "S-house", tariff_class="居民生活用电", name="赵六", township="瑶峰镇")])
+    _tip(con, "JB1", "瑶峰镇一带", "瑶峰镇一带闲置厂房夜里机器响、味道呛人，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1") == ("S-idle", "tip_area", 0.5)
