@@ -22,7 +22,10 @@ A smaller rise (`night_min_ratio`, at least `night_min_increase_kwh` a day) coun
 `night_valley_share` of the added energy is drawn in the 谷 hours: a firm adding a day shift
 for new orders puts ~20 % of it there, a unit running around the clock ~38 %, one running at
 night more — the notices' "新上装置夜间运行" inside a registered firm; it is scored from
-`night_min_ratio`.
+`night_min_ratio`. In a big firm the day load dilutes even that: there the 谷 energy itself
+(mean kWh a day, the same days last year) at `valley_min_ratio` times and `valley_min_increase_kwh`
+more, with `night_valley_share` of the added energy in the 谷 hours, counts (scored from
+`valley_min_ratio` to `valley_full_ratio`).
 
 Score: 0.3 at `min_ratio` and `min_increase_kwh`, rising (log scale) to 1 at `full_ratio`
 (60 % of the weight) and `full_increase_kwh` (40 %). An increase drawn in 峰/平 hours only (a
@@ -33,7 +36,8 @@ account.
 
 Known false positives: a house empty last year and lived in now, a firm that grew (more
 orders, a new line), a meter replaced with a different multiplier, an electric car or heat
-pump new this year; a workshop running since before last year is not seen (see
+pump new this year (a fleet of electric trucks charged at night, storage heating put in for
+煤改电 on the valley tariff: both draw at night); a workshop running since before last year is not seen (see
 `wrong_class`, `night_load`).
 """
 
@@ -70,6 +74,10 @@ class Params:
     night_min_ratio: float = 1.5  # a smaller rise counts (scored from here) when …
     night_valley_share: float = 0.45  # … this share of the added energy is in the 谷 hours …
     night_min_increase_kwh: float = 200.0  # … and it adds this much a day (a firm's new unit)
+    # … or the 谷 energy itself grew this much (a big firm whose day load dilutes the total) …
+    valley_min_ratio: float = 2.0
+    valley_full_ratio: float = 6.0
+    valley_min_increase_kwh: float = 100.0  # … by this many kWh a day, night_valley_share of it
     pump_words: tuple[str, ...] = idle_restart.Params.pump_words
     pump_discount: float = 0.5  # a named irrigation pump
 

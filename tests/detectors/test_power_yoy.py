@@ -90,4 +90,30 @@ def test_a_smaller_rise_counts_when_the_added_energy_is_drawn_at_night():
     rows = {r["site_id"]: r | {"facts": json.loads(r["facts"])} for r in power_yoy.detect(con, AS_OF).to_pylist()}
     assert set(rows) == {"S-NIGHT"}
     assert rows["S-NIGHT"]["facts"]["night_path"] is True and "夜间新增装置" in rows["S-NIGHT"]["reason"]
-    assert 0.4 < rows["S-NIGHT"]["score"] < 0.7
+    # its 谷 energy grew 4.5× (200 → 900): that path scores it, and the reason says so
+    assert "谷段(夜间)日均电量 900 kWh，去年同期 200 kWh，为 4.5 倍" in rows["S-NIGHT"]["reason"]
+    assert 0.7 < rows["S-NIGHT"]["score"] < 0.9
+
+
+def test_a_big_firms_new_night_unit_is_seen_in_its_valley_energy():
+    """Three firms drew 2,000 kWh/day last year and 2,300 for the last five months (1.15×, below
+    every total ratio). UNIT draws the 300 kWh added at night: its 谷 energy doubled (300 →
+    600). SHIFT added a day shift (15 % of it in the 谷 hours); HEAVY already drew 800 at night
+    last year (1,100 now: 1.4×). Only UNIT is flagged, on its valley path."""
+    con = connect()
+    insert(con, "power_accounts", [account("UNIT"), account("SHIFT"), account("HEAVY")])
+    series = [2000.0] * (N - 150) + [2300.0] * 150
+    rows = []
+    for acct, before, after in (("UNIT", 300.0, 600.0), ("SHIFT", 300.0, 345.0), ("HEAVY", 800.0, 1100.0)):
+        d = daily(acct, series, valley_share=0.2)
+        for i, r in enumerate(d):
+            r["kwh_valley"] = before if i < N - 150 else after
+        rows += d
+    insert(con, "power_readings_daily", rows)
+    one_site_per_account(con)
+    found = {r["site_id"]: r | {"facts": json.loads(r["facts"])} for r in power_yoy.detect(con, AS_OF).to_pylist()}
+    assert set(found) == {"S-UNIT"}
+    unit = found["S-UNIT"]
+    assert unit["facts"]["valley_path"] is True and unit["facts"]["night_path"] is False
+    assert "谷段(夜间)日均电量 600 kWh，去年同期 300 kWh，为 2.0 倍（总量同比仅 1.1 倍" in unit["reason"]
+    assert 0.3 <= unit["score"] < 0.5
