@@ -12,7 +12,9 @@ night-trade word in the account name. Score: 0.3 at `min_share` and `min_night_k
 `full_share` (70 % of the weight) and `full_night_kwh` (30 %, log scale); or, if higher, the same
 scale over the rise of the night share against the account's own `before_days` before the
 window (`min_rise`–`full_rise`, with the night kWh/day added): a new night shift on a plant
-whose day load dilutes the share. The proxy is scaled by `proxy_weight`. Discounts for
+whose day load dilutes the share; or, where it dilutes even the rise, a load of at least
+`min_added_night_kwh` a night added since with `min_added_night_share` of the added energy
+in the night (a 24-hour unit adds 8/24): "新上装置夜间运行" inside a big plant. The proxy is scaled by `proxy_weight`. Discounts for
 what honestly looks the same at night:
 - a night trade named on the account (`night_trades`: cold stores, ice makers, bakeries,
   water works …) × `trade_discount`;
@@ -66,6 +68,9 @@ class Params:
     before_days: int = 28  # the account's own earlier interval data, for a rise
     min_rise: float = 0.1  # night share points gained over it, borderline
     full_rise: float = 0.4
+    # … or a big load added mostly at night (a plant's new unit, diluted by its day load)
+    min_added_night_kwh: float = 300.0  # night kWh a day added (a household heater is < 50)
+    min_added_night_share: float = 0.6  # of the energy added since (a 24-hour unit adds 0.33)
     min_valley_share: float = 0.6  # proxy from daily 谷 (flat load: 0.375)
     full_valley_share: float = 0.9
     proxy_weight: float = 0.5

@@ -121,10 +121,15 @@ features as (
         evening_mean < $dawn_evening_ratio * dawn_mean
             and morning_mean >= $dawn_morning_ratio * dawn_mean as dawn_trade,
         share_before,
-        night_kwh / days_n - night_kwh_before / days_before as night_added_kwh
+        night_kwh / days_n - night_kwh_before / days_before as night_added_kwh,
+        -- the night's part of the energy added since: a unit run at night adds mostly night
+        -- kWh however much the day load dilutes the share (a 24-hour unit adds 8/24)
+        (night_kwh / days_n - night_kwh_before / days_before)
+            / nullif(total_kwh / days_n - total_kwh_before / days_before, 0) as added_night_share
     from (
         select
             * exclude (days_before, night_kwh_before, total_kwh_before),
+            total_kwh_before,
             case when days_before >= $min_days then days_before end as days_before,
             case when days_before >= $min_days then night_kwh_before end as night_kwh_before,
             case when days_before >= $min_days
@@ -148,6 +153,11 @@ judged as (
          where contains(coalesce(a.account_name, ''), k)) as trade_word,
         f.source = 'clock' and f.midday_ratio >= $tariff_follow_ratio as follows_tariff,
         coalesce(f.dawn_trade, false) as dawn_trade,
+        -- a new night shift: the night share rose, or a big load was added mostly at night
+        coalesce(f.share - f.share_before >= $min_rise and f.night_added_kwh >= $min_night_kwh, false)
+            as share_rose,
+        coalesce(f.night_added_kwh >= $min_added_night_kwh
+                 and f.added_night_share >= $min_added_night_share, false) as night_added,
         case f.source when 'clock' then $min_share else $min_valley_share end as lo,
         case f.source when 'clock' then $full_share else $full_valley_share end as hi
     from features as f
@@ -199,7 +209,7 @@ scored as (
         j.*,
         coalesce(e.ly_n >= $min_days and e.ly_kwh >= $established_share * e.busy_kwh
                  and e.off_kwh >= $established_share * e.busy_kwh
-                 and not coalesce(j.share - j.share_before >= $min_rise, false), false) as established,
+                 and not (j.share_rose or j.night_added), false) as established,
         e.ly_kwh, e.off_kwh,
         greatest(
             case when j.share >= j.lo and j.night_kwh_day >= $min_night_kwh then 0.3 + 0.7 * (
@@ -207,9 +217,16 @@ scored as (
                 + 0.3 * least(greatest(ln(j.night_kwh_day / $min_night_kwh)
                                        / ln($full_night_kwh / $min_night_kwh), 0), 1)) end,
             -- a rise of the night share over the account's own recent past
-            case when j.share - j.share_before >= $min_rise and j.night_added_kwh >= $min_night_kwh
+            case when j.share_rose
                  then 0.3 + 0.7 * (
                     0.7 * least((j.share - j.share_before - $min_rise) / ($full_rise - $min_rise), 1)
+                    + 0.3 * least(greatest(ln(j.night_added_kwh / $min_night_kwh)
+                                           / ln($full_night_kwh / $min_night_kwh), 0), 1)) end,
+            -- a big load added mostly at night
+            case when j.night_added
+                 then 0.3 + 0.7 * (
+                    0.7 * least((j.added_night_share - $min_added_night_share)
+                                / (1 - $min_added_night_share), 1)
                     + 0.3 * least(greatest(ln(j.night_added_kwh / $min_night_kwh)
                                            / ln($full_night_kwh / $min_night_kwh), 0), 1)) end)
         * case when j.source = 'valley' then $proxy_weight else 1 end
@@ -218,13 +235,12 @@ scored as (
         * case when j.dawn_trade then $dawn_discount else 1 end
         * case when coalesce(e.ly_n >= $min_days and e.ly_kwh >= $established_share * e.busy_kwh
                              and e.off_kwh >= $established_share * e.busy_kwh
-                             and not coalesce(j.share - j.share_before >= $min_rise, false), false)
+                             and not (j.share_rose or j.night_added), false)
                then $established_discount else 1 end as score
     from judged as j
     join members as m using (account_no)
     left join established as e using (account_no)
-    where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh)
-       or (j.share - j.share_before >= $min_rise and j.night_added_kwh >= $min_night_kwh)
+    where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh) or j.share_rose or j.night_added
 ),
 
 best as (
@@ -246,10 +262,15 @@ select
                 || '时)用电占 ' || format('{:.0f}', 100 * share) || '%，夜间日均 '
                 || format('{:,.0f}', night_kwh_day) || ' kWh，夜间每小时负荷为白天的 '
                 || format('{:.1f}', night_day_ratio) || ' 倍'
-                || case when share - share_before >= $min_rise
+                || case when share_rose
                         then '；此前' || $before_days || '天夜间占比仅 '
                              || format('{:.0f}', 100 * share_before) || '%，夜间日均增加 '
-                             || format('{:,.0f}', night_added_kwh) || ' kWh' else '' end
+                             || format('{:,.0f}', night_added_kwh) || ' kWh'
+                        when night_added
+                        then '；较此前' || $before_days || '天夜间日均增加 '
+                             || format('{:,.0f}', night_added_kwh) || ' kWh，占新增电量的 '
+                             || format('{:.0f}', 100 * added_night_share) || '%，似新上装置夜间运行'
+                        else '' end
             else
                 '无分时数据；近' || days_n || '天谷段电量占 ' || format('{:.0f}', 100 * share)
                 || '%，谷段日均 ' || format('{:,.0f}', night_kwh_day)
@@ -269,7 +290,8 @@ select
         'account_no', account_no, 'source', source, 'days', days_n,
         'night_share', round(share, 3), 'night_kwh_per_day', round(night_kwh_day, 1),
         'night_day_ratio', round(night_day_ratio, 2), 'share_before', round(share_before, 3),
-        'night_added_kwh', round(night_added_kwh, 1), 'midday_ratio', round(midday_ratio, 2),
+        'night_added_kwh', round(night_added_kwh, 1), 'added_night_share', round(added_night_share, 3),
+        'midday_ratio', round(midday_ratio, 2),
         'dawn_trade', dawn_trade, 'trade_word', trade_word, 'established', established
     )::varchar as facts
 from best

@@ -101,3 +101,25 @@ def test_a_night_load_over_a_year_old_weighs_the_established_discount():
     d = night_load.Params().established_discount
     assert abs(rows["S-OLD"]["score"] - d * rows["S-NEW"]["score"]) < 1e-3
     assert "已持续一年以上" in rows["S-OLD"]["reason"] and "已持续" not in rows["S-NEW"]["reason"]
+
+
+def test_a_big_plants_new_night_unit_is_seen_though_its_share_barely_moves():
+    """Two plants drew 400 kWh an hour round the clock for 56 days. For the last 28, NIGHT added
+    70 kWh an hour at night only (+560 kWh a night, the share 33 % → 37 %: below min_rise), ALL
+    25 kWh an hour round the clock (+600 kWh a day, a third of it at night). Only NIGHT is
+    flagged, as a load added at night."""
+    import datetime as dt
+
+    con = connect()
+    insert(con, "power_accounts", [account("NIGHT"), account("ALL")])
+    before_end = AS_OF - dt.timedelta(days=28)
+    insert(con, "power_readings_interval",
+           interval("NIGHT", [400.0] * 24, 28, end=before_end) + interval("NIGHT", hours(400.0, 470.0), 28)
+           + interval("ALL", [400.0] * 24, 28, end=before_end) + interval("ALL", [425.0] * 24, 28))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r | {"facts": json.loads(r["facts"])} for r in night_load.detect(con, AS_OF).to_pylist()}
+    assert set(rows) == {"S-NIGHT"}
+    night = rows["S-NIGHT"]
+    assert night["facts"]["night_added_kwh"] == 560 and night["facts"]["added_night_share"] == 1.0
+    assert "夜间日均增加 560 kWh，占新增电量的 100%，似新上装置夜间运行" in night["reason"]
+    assert night["score"] > 0.8
