@@ -17,6 +17,10 @@ Only `scored_features` count (by default all but growth: a surge is power_surge'
 and one fact should not score twice in the power family). Score: 0.3 at combined z `min_z`,
 1 at `full_z`. Accounts below `min_kwh` a day are left out.
 
+An account whose busy days in the same weeks last year reached `established_share` of its
+level today is odd but not new (a big farm's fans, a mill): × `established_discount`, and
+the reason says so — as in night_load and wrong_class, what is new comes first.
+
 Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
 
 Known false positives: anything big or odd within its class — a large farm on 农业, a
@@ -54,6 +58,8 @@ class Params:
     min_z: float = 6.0  # combined z, borderline
     full_z: float = 15.0
     min_kwh: float = 20.0  # kWh/day, recent median
+    established_share: float = 0.7  # last year's same weeks drew this share of today's level …
+    established_discount: float = 0.6  # … : an odd load over a year old (as night_load, wrong_class)
 
     absurd_kva_factor: float = 5.0  # readings above this × contract kVA are data errors
     # the features that score; growth is power_surge's (season-aware, and one fact should

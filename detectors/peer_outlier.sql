@@ -56,11 +56,13 @@ daily_features as materialized (
 ),
 
 last_year as (
-    -- busy days of the same weeks last year, only for accounts that grew: growth into a
-    -- recurring season (irrigation, heating) is no growth
+    -- busy days of the same weeks last year, for accounts that grew (growth into a recurring
+    -- season — irrigation, heating — is no growth) and those big enough to be judged (a load
+    -- as big a year ago is established)
     select d.account_no, quantile_cont(d.kwh_total, 0.9) as ly_kwh, count(*) as ly_n
     from power_readings_daily as d
-    semi join (select account_no from daily_features where level_kwh > prior_kwh) using (account_no)
+    semi join (select account_no from daily_features
+               where level_kwh > prior_kwh or level_kwh >= $min_kwh) using (account_no)
     where d.day > $as_of - 364 - $window_days - $season_slack_days
       and d.day <= $as_of - 364 + $season_slack_days and d.kwh_total >= 0
     group by d.account_no
@@ -164,13 +166,25 @@ combined as (
     group by account_no
 ),
 
+established as (
+    -- the same weeks last year drew established_share of today's level already: an odd load
+    -- that is over a year old (a big farm's fans, a mill) comes after what is new
+    select account_no, ly_kwh
+    from last_year
+    join daily_features using (account_no)
+    where ly_n >= $min_days and ly_kwh >= $established_share * level_kwh
+),
+
 scored as (
     select
         m.site_id,
         c.*,
-        0.3 + 0.7 * least((c.z_all - $min_z) / ($full_z - $min_z), 1) as score
+        e.ly_kwh,
+        (0.3 + 0.7 * least((c.z_all - $min_z) / ($full_z - $min_z), 1))
+            * case when e.account_no is null then 1 else $established_discount end as score
     from combined as c
     join members as m using (account_no)
+    left join established as e using (account_no)
     where c.z_all >= $min_z and c.level_kwh >= $min_kwh and c.named is not null
 ),
 
@@ -187,8 +201,12 @@ select
     $as_of as period_end,
     null as category_hint,
     '户号 ' || account_no || '：在' || tariff_class || '户（' || peers_n || '户）中用电形态异常：'
-        || named as reason,
+        || named
+        || case when ly_kwh is not null
+                then '；去年同期较高日用电 ' || format('{:,.0f}', ly_kwh) || ' kWh，此形态已持续一年以上'
+                else '' end as reason,
     json_object('account_no', account_no, 'tariff_class', tariff_class, 'peers', peers_n,
-                'z_combined', round(z_all, 2), 'z', z_json)::varchar as facts
+                'z_combined', round(z_all, 2), 'z', z_json,
+                'established', ly_kwh is not null)::varchar as facts
 from best
 order by score desc, site_id

@@ -44,3 +44,22 @@ def test_the_jump_stands_out_and_is_explained():
     assert "近期增长" not in rows["S-X"]["reason"] and "用电水平" in rows["S-X"]["reason"]
     assert not any(s.startswith("S-C") or s.startswith("S-H") for s in rows)
     assert rows["S-X"]["score"] > rows.get("S-Y", {"score": 0})["score"]
+
+
+def test_an_odd_load_a_year_old_comes_after_a_new_one():
+    """Two households at 60 kWh a day among 40 at 5–8 (400 days): OLD has drawn it all along,
+    NEW since 100 days ago. Both stand out alike; OLD's load is over a year old and weighs
+    established_discount, and its reason says so."""
+    n = 400
+    con = connect()
+    homes = [f"H{i:02d}" for i in range(40)]
+    insert(con, "power_accounts", [account(h, "居民生活用电", "王伟", False) for h in homes + ["OLD", "NEW"]])
+    rows = []
+    for i, h in enumerate(homes):
+        rows += daily(h, [5 + (i % 4) + ((d * (i + 3)) % 7) / 7 for d in range(n)])
+    rows += daily("OLD", [60.0] * n) + daily("NEW", [6.0] * (n - 100) + [60.0] * 100)
+    insert(con, "power_readings_daily", rows)
+    one_site_per_account(con)
+    ev = {r["site_id"]: r for r in peer_outlier.detect(con, AS_OF).to_pylist()}
+    assert ev["S-OLD"]["score"] == round(ev["S-NEW"]["score"] * peer_outlier.Params().established_discount, 3)
+    assert "此形态已持续一年以上" in ev["S-OLD"]["reason"] and "一年" not in ev["S-NEW"]["reason"]
