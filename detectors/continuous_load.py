@@ -5,8 +5,9 @@ kWh per reading by clock hour (`hour_cv`, gap-proof) and of the totals of whole 
 (`day_cv`; a whole day has every clock hour and a multiple of 24 readings). Flags
 accounts at most `max_hour_cv` and `max_day_cv` with at least `min_kwh` a day, then weighs
 what is expected of the site: a valid hazardous-chemical permit (a licensed plant runs
-continuously) × `licensed_factor`, a 24-hour trade named on the account (`continuous_trades`:
-cold stores, water works, base stations …) × `trade_factor`; a registration for services or
+continuously) × `licensed_factor`, a 24-hour trade named on the account or on a registration of
+the site (`continuous_trades`: cold stores, water works, base stations, farms …; a farm's
+meter is often in the farmer's own name) × `trade_factor`; a registration for services or
 trade only (`service_words`, no 生产/制造/加工 in 经营范围) keeps the full score and says so;
 大工业用电 × `big_industry_factor`, 一般工商业 and others × `commercial_factor`; 居民/农业
 accounts keep the full score. The reason

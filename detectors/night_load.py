@@ -14,8 +14,8 @@ scale over the rise of the night share against the account's own `before_days` b
 window (`min_rise`–`full_rise`, with the night kWh/day added): a new night shift on a plant
 whose day load dilutes the share; or, where it dilutes even the rise, a load of at least
 `min_added_night_kwh` a night added since with `min_added_night_share` of the added energy
-in the night (a 24-hour unit adds 8/24): "新上装置夜间运行" inside a big plant. The proxy is scaled by `proxy_weight`. Discounts for
-what honestly looks the same at night:
+in the night (a 24-hour unit adds 8/24): "新上装置夜间运行" inside a big plant. The proxy is
+scaled by `proxy_weight`. Discounts for what honestly looks the same at night:
 - a night trade named on the account (`night_trades`: cold stores, ice makers, bakeries,
   water works …) × `trade_discount`;
 - tariff followers × `tariff_discount`: a load that also rises in the midday valley hours

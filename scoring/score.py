@@ -7,7 +7,8 @@ independent family beyond the first that says something (≥ `corroborate_points
 `corroboration_points`: power + trucks + registry together count for more than one loud
 signal. Every part is kept in `score_parts`, so an analyst sees why a site ranks third. Two
 detectors that can state one fact (`same_fact`: growth against last year and against the
-months before; the night share against the class and on its own) count once: the weaker part is kept with 0 points and says so.
+months before; the night share against the class and on its own) count once: the weaker part
+is kept with 0 points and says so.
 
 The suspected category (contract §4) is the hint of the strongest part that has one; when no
 part hints, the site's make-up decides (a registered firm → 2, a person or no registration →

@@ -12,10 +12,11 @@ after the detectors ran and were scored (tables `site_scores`, `score_parts`):
   a member addressed in that village (in the township when no village is named);
 - fit: the tip's words against the candidate — 科技/生物/新材料/新能源 want such a name, 民房/
   家里/院子 a household account, 养殖场 a farm's name, 油罐/柴油 a fuel finding or a name with
-  油 at a site holding no valid permit (`misfit` otherwise); a place the address names (面包房, 冷库) must be in the candidate's
-  names; a candidate near the village whose members are addressed in another village only
-  fits `other_village`, one with no village in its addresses (a park plot, a remote spot)
-  `near_only`: the site addressed in the named village comes first;
+  油 at a site holding no valid permit (`misfit` otherwise); a place the address names (面包房,
+  冷库) must be in the candidate's names; a candidate near the village whose members are
+  addressed in another village only fits `other_village`, one with no village in its
+  addresses (a park plot, a remote spot) `near_only`: the site addressed in the named
+  village comes first;
 - strength: the candidate's risk (points) from the first scoring;
 - corroborated: the data saw what the tip describes — trucks (大车进出, 罐车卸货) where a truck
   detector found something, machines, smells or night work where the meter did; an 闲置厂房

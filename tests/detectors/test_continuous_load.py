@@ -1,5 +1,7 @@
 """continuous_load on hand-made 15-minute readings (28 days to AS_OF)."""
 
+import pytest
+
 from detectors import continuous_load
 from detectors.base import EVIDENCE
 from tests.detectors.frames import (
@@ -60,3 +62,19 @@ def test_a_service_firm_drawing_like_a_reactor_keeps_its_score():
     rows = {r["site_id"]: r for r in continuous_load.detect(con, AS_OF).to_pylist()}
     assert "非生产类" in rows["S-A"]["reason"]
     assert rows["S-A"]["score"] > rows["S-B"]["score"]
+
+
+def test_a_farm_registered_as_such_on_a_persons_meter_is_a_24_hour_trade():
+    """A farm whose meter is in the farmer's name (谢强) and whose registration is 谢强养殖场
+    weighs trade_factor like a meter named 养殖; the same load with a 钢结构 registration not."""
+    con = connect()
+    insert(con, "power_accounts", [account("A", name="谢强", uscc="U-A"), account("B", name="李明", uscc="U-B")])
+    insert(con, "registry", [
+        dict(uscc="U-A", name="夏县瑶峰镇谢强养殖场", status="存续", scope="生猪、肉鸡养殖", address="x"),
+        dict(uscc="U-B", name="夏县瑶峰镇李明钢结构厂", status="存续", scope="钢结构加工", address="x")])
+    insert(con, "power_readings_interval", interval("A", FLAT, 28) + interval("B", FLAT, 28))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in continuous_load.detect(con, AS_OF).to_pylist()}
+    assert "户名或登记名称含「养殖」" in rows["S-A"]["reason"]
+    p = continuous_load.Params()
+    assert rows["S-A"]["score"] == pytest.approx(rows["S-B"]["score"] * p.trade_factor / p.commercial_factor, abs=2e-3)
