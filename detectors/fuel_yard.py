@@ -18,7 +18,9 @@ Score = (0.3 + 0.7 × (0.4 repeat + 0.25 tankers + 0.15 dwell + 0.2 fuel evidenc
 × (0.5 + 0.5 × fuel share) × public taper (1 up to `full_plates` trucks of any kind at the
 site, 0 past `public_plates`: a roadside restaurant is visited by many), and
 × `other_permit_factor` when another (non-fuel) valid permit is within `licence_doubt_m` or
-on the site (a licensed chemical firm visited by a mixed carrier). Repeat is
+on the site (a licensed chemical firm visited by a mixed carrier); at a site holding a valid
+non-fuel permit itself (a licensed plant) only with fuel evidence at all: its carriers that
+also haul fuel otherwise bring its chemicals. Repeat is
 0 on one day, 1 at `full_days`; tankers 0.6 / 0.85 / 1 for 1 / 2 / 3+; dwell 1 between
 `unload_min` and `unload_max`; fuel evidence is the share of stays on a day the truck's
 waybill carried fuel, or 1 when a fuel waybill names this site (a member's name, or an

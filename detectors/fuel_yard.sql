@@ -60,6 +60,7 @@ place_licence as (
 ),
 
 site_licence as (
+    -- (permits above are the valid ones: has_other = the site is a licensed chemical firm)
     select m.site_id, bool_or(p.fuel) as has_fuel, bool_or(not p.fuel) as has_other
     from members as m
     inner join permits as p on m.member_kind = 'permit' and p.permit_no = m.member_key
@@ -73,7 +74,8 @@ visits as (
             or coalesce(pl.near_fuel_station, false) as fuel_licensed,
         -- a fuel permit a little beyond reach may be this very station, geocoded off
         l.fuel_m as fuel_permit_m,
-        coalesce(l.near_other, false) or coalesce(sl.has_other, false) as other_licensed
+        coalesce(l.near_other, false) or coalesce(sl.has_other, false) as other_licensed,
+        coalesce(sl.has_other, false) as own_permit
     from xhg_truck_site_stays($as_of, $window_days) as s
     inner join places as pl using (place_id)
     left join place_licence as l using (place_id)
@@ -151,6 +153,7 @@ site_stats as (
         avg(fuel_share) as fuel_share,
         count(*) filter (where fuel_that_day) as n_fuel_day,
         bool_or(other_licensed) as other_licensed,
+        bool_or(own_permit) as own_permit,
         min(fuel_permit_m) as fuel_permit_m,
         string_agg(distinct fuel_cargo, '、' order by fuel_cargo) as fuel_cargo,
         min(started_at)::date as first_day,
@@ -182,6 +185,9 @@ parts as (
     from site_stats as s
     inner join site_plates as sp using (site_id)
     left join consigned_site as c using (site_id)
+    -- at a licensed chemical plant, carriers that also haul fuel bring its chemicals: only a
+    -- stay on a day the truck carried fuel, or fuel consigned to the plant, says fuel
+    where not (s.own_permit and s.n_fuel_day = 0 and c.n is null)
 ),
 
 scored as (

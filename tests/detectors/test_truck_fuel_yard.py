@@ -79,3 +79,26 @@ def test_tanker_driver_home_and_single_visit_are_not_flagged():
     c.stay("晋MB0002", "2026-11-20 23:00", 60, "once")
     _tankers(c, ["晋MA0001", "晋MB0002"], [16, 20])
     assert _run(c) == {}
+
+
+def test_a_licensed_plants_carriers_that_also_haul_fuel_bring_its_chemicals():
+    """Three carriers that haul diesel now and then unload an hour at a licensed chemical plant
+    (its own valid 安全生产许可) on five nights; on those days their waybills carry 甲醇. No
+    fuel finding. The same stays on days the trucks carried diesel are one (halved: a
+    licensed firm)."""
+    def plant(fuel_days: list[int]) -> TruckCounty:
+        c = TruckCounty()
+        c.place("plant", 0, 0)
+        c.permit("A1", 20, 0, "安全生产许可", "甲醛溶液")
+        c.member("S-plant", "permit", "A1")
+        c.nightly(TANKERS, [16, 18, 20, 22, 24], "plant")
+        _tankers(c, TANKERS, fuel_days)
+        for p in TANKERS:
+            for d in (16, 18, 20, 22, 24):
+                if d not in fuel_days:
+                    c.waybill(f"{p}-m{d}", p, d, "甲醇", "某化工贸易公司", unload=at(30_000, 0))
+        return c
+
+    assert _run(plant([3, 5])) == {}
+    row = _run(plant([16, 18, 20, 22, 24]))["S-plant"]
+    assert json.loads(row["facts"])["other_permit_near"] and row["score"] < 0.6
