@@ -21,10 +21,8 @@ l = 1 − (1 − lapsed_delivery_weight·(1 − ½^n))(1 − lapsed_running_weig
 lapsed permit.
 
 For a producer (not a trader) the cargo term is scaled by feedstock_share + (1 −
-feedstock_share)·growth: off-scope deliveries with flat output are most likely feedstock (a
-安全生产许可 lists products, not inputs: every plant receives chemicals its permit does not
-name), a weak finding that other evidence must carry; with output growing they are the new
-products' inputs.
+feedstock_share)·growth: off-scope deliveries with flat output are most likely feedstock;
+with output growing they are the new products' inputs.
 
 Known false positives: raw materials (a permit lists products, so a plant receiving its
 feedstock looks off-scope — damped as above, not removed); a new licensed line whose
@@ -60,7 +58,7 @@ class Params:
     reach_m: float = 150.0  # an unload point this close counts when the consignee is unknown
     per_delivery: float = 0.6  # each off-scope delivery leaves this share of doubt
     cargo_weight: float = 0.8  # off-scope cargo may be feedstock: not full weight
-    feedstock_share: float = 0.3  # a producer's off-scope cargo without output growth counts this
+    feedstock_share: float = 0.5  # a producer's off-scope cargo without output growth counts this
     storage_weight: float = 0.8  # deliveries to a permit without storage
     lapsed_days: int = 1095  # a permit lapsed this recently still makes a licensed firm
     lapsed_delivery_weight: float = 0.9  # deliveries after the permit lapsed
