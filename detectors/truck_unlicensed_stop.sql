@@ -249,7 +249,9 @@ select
     round(s.score, 3) as score,
     $as_of - ($window_days - 1) as period_start,
     $as_of as period_end,
-    '3' as category_hint,
+    -- trucks say what happens, not who works there: a place with no one registered or metered
+    -- is a black spot (3); elsewhere the site's make-up decides (scoring)
+    case when s.standalone then '3' end as category_hint,
     '近' || $window_days || '天危化品车辆在此停靠 ' || s.n_visits || ' 次（夜间 ' || s.n_night
         || ' 次），分布在 ' || s.n_days || ' 天，涉及 ' || s.n_plates || ' 辆车（'
         || (select string_agg(r.plate, '、' order by r.n desc, r.plate) from plate_rank as r

@@ -65,8 +65,11 @@ corroborated as (
 ),
 
 hinted as (
-    -- the suspected category follows the strongest part that names one (复燃 is a status)
-    select site_id, first(category_hint order by points desc, detector) as category_hint
+    -- the suspected category: a part that says what kind of site it is (a licensed plant
+    -- beyond its permit 1, 厂中厂 4, a disguised name 5, a fuel yard 6) before one that says
+    -- only who works there (2, 3), then the strongest (复燃 is a status)
+    select site_id,
+           first(category_hint order by category_hint in ('2', '3'), points desc, detector) as category_hint
     from score_parts
     where category_hint is not null and category_hint <> '' and category_hint <> '复燃'
     group by site_id
@@ -77,10 +80,13 @@ relit as (
 ),
 
 make_up as (
-    -- with no hint: a registered firm doing this is category 2, anything else category 3
-    select site_id, bool_or(member_kind = 'registry') as has_registry
-    from site_members
-    group by site_id
+    -- with no hint: a registered firm (存续/在业/停业) doing this is category 2; a house, a
+    -- person, a firm struck off (吊销/注销) or nobody at all is category 3 (无证无照)
+    select m.site_id,
+           bool_or(m.member_kind = 'registry' and r.status_class in ('active', 'suspended')) as has_registry
+    from site_members as m
+    left join registry as r on m.member_kind = 'registry' and r.uscc = m.member_key
+    group by m.site_id
 )
 
 select c.site_id, t.risk,

@@ -13,8 +13,9 @@ from scoring import ScoreParams, score_sites
 DAY = dt.date(2026, 11, 30)
 
 
-def _scores(rows: list[tuple], members: list[tuple] = ()) -> dict[str, dict]:
-    """rows: (site_id, detector, score, category_hint, reason)."""
+def _scores(rows: list[tuple], members: list[tuple] = (),
+            registry: list[tuple] = (("91X", "active"),)) -> dict[str, dict]:
+    """rows: (site_id, detector, score, category_hint, reason); registry: (uscc, status_class)."""
     con = duckdb.connect()
     ev = pa.table({"site_id": [r[0] for r in rows], "detector": [r[1] for r in rows],
                    "score": [r[2] for r in rows], "period_start": [DAY] * len(rows),
@@ -25,6 +26,8 @@ def _scores(rows: list[tuple], members: list[tuple] = ()) -> dict[str, dict]:
     con.execute("create table site_members (site_id varchar, member_kind varchar, member_key varchar)")
     for m in members:
         con.execute("insert into site_members values (?, ?, ?)", list(m))
+    con.execute("create table registry (uscc varchar, status_class varchar)")
+    con.executemany("insert into registry values (?, ?)", list(registry))
     score_sites(con)
     cols = [d[0] for d in con.execute("select * from site_scores").description]
     return {r[0]: dict(zip(cols, r, strict=True)) for r in con.execute("select * from site_scores").fetchall()}
@@ -78,9 +81,22 @@ def test_one_fact_stated_twice_counts_once():
     con.register("_ev", ev)
     con.execute("create table evidence as select * from _ev")
     con.execute("create table site_members (site_id varchar, member_kind varchar, member_key varchar)")
+    con.execute("create table registry (uscc varchar, status_class varchar)")
     score_sites(con)
     risk = dict(con.execute("select site_id, risk from site_scores").fetchall())
     assert risk == {"A": 18.0, "B": 36.0}
     points, reason = con.execute("select points, reason from score_parts"
                                  " where site_id = 'A' and detector = 'power_surge'").fetchone()
     assert points == 0 and "与「用电同比激增」为同一事实，不重复计分" in reason
+
+
+def test_what_kind_of_site_before_who_works_there_and_a_struck_off_firm_is_unlicensed():
+    """K: a person's meter in a firm's yard (wrong_class '3', 35 points) that factory_in_factory
+    names a 厂中厂 ('4', 20 points): 4. L: a licensed plant beyond its permit ('1') that tankers
+    also visit ('6', stronger): 1 and 6 both say what the site is, the stronger wins. M: no hint
+    at a firm struck off (吊销): 3, not 2."""
+    s = _scores([("K", "wrong_class", 1.0, "3", "r"), ("K", "factory_in_factory", 0.5, "4", "r"),
+                 ("L", "beyond_permit", 0.3, "1", "r"), ("L", "fuel_yard", 0.5, "6", "r"),
+                 ("M", "power_surge", 0.8, None, "r")],
+                [("M", "registry", "91M")], registry=[("91M", "revoked")])
+    assert s["K"]["category"] == "4" and s["L"]["category"] == "6" and s["M"]["category"] == "3"
