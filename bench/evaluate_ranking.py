@@ -20,6 +20,11 @@ import pyarrow as pa
 
 def entity_ranks(con, entities: list[dict], week: str) -> list[int | None]:
     """Best lead rank per truth entity (None when no listed lead holds any of its records)."""
+    return [r for r, _ in entity_leads(con, entities, week)]
+
+
+def entity_leads(con, entities: list[dict], week: str) -> list[tuple[int | None, str | None]]:
+    """Per truth entity, its best lead's rank and suspected category (None, None: no lead)."""
     rows = []
     for i, e in enumerate(entities):
         rows += [(i, "power_account", a) for a in e.get("account_nos", [])]
@@ -28,14 +33,14 @@ def entity_ranks(con, entities: list[dict], week: str) -> list[int | None]:
     keys = pa.table({"entity": [r[0] for r in rows], "kind": [r[1] for r in rows],
                      "key": [r[2] for r in rows]})
     con.register("_truth_keys", keys)
-    found = dict(con.execute("""
-        select k.entity, min(l.rank)
+    found = {e: (r, c) for e, r, c in con.execute("""
+        select k.entity, min(l.rank), arg_min(l.category, l.rank)
         from _truth_keys k
         join site_members m on m.member_kind = k.kind and m.member_key = k.key
         join leads l on l.site_id = m.site_id and l.week = $week
-        group by k.entity""", {"week": week}).fetchall())
+        group by k.entity""", {"week": week}).fetchall()}
     con.unregister("_truth_keys")
-    return [found.get(i) for i in range(len(entities))]
+    return [found.get(i, (None, None)) for i in range(len(entities))]
 
 
 def evaluate(workdir: Path, scale: str, seed: int) -> dict:
@@ -54,7 +59,8 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
     t2 = time.time()
     truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
     con = Warehouse(root / "warehouse.duckdb").connect(read_only=True)
-    planted = entity_ranks(con, truth["planted"], result["week"])
+    planted_leads = entity_leads(con, truth["planted"], result["week"])
+    planted = [r for r, _ in planted_leads]
     # a decoy that is the very firm a planted site hides in (a licensed plant producing beyond
     # its permit is both) is not an innocent look-alike
     planted_keys = {k for p in truth["planted"] for f in ("account_nos", "usccs") for k in p.get(f, [])}
@@ -63,6 +69,9 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
     decoys = entity_ranks(con, innocent, result["week"])
     con.close()
     n = len(planted)
+    top50 = [(p, c) for p, (r, c) in zip(truth["planted"], planted_leads, strict=True)
+             if r is not None and r <= 50]
+    right = [p for p, c in top50 if str(c) == str(p["category"])]
     top20 = sum(1 for r in planted if r is not None and r <= 20)
     cats = {str(p["category"]) for p in truth["planted"]}
     cats_found = {str(p["category"]) for p, r in zip(truth["planted"], planted, strict=True)
@@ -76,6 +85,8 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
         "decoy_kinds_top20": sorted(d["kind"] for d, r in zip(innocent, decoys, strict=True)
                                     if r is not None and r <= 20),
         "categories_missing_top50": sorted(cats - cats_found),
+        # of the planted sites in the top 50, how many carry their true category (contract §4)
+        "category_right_top50": f"{len(right)}/{len(top50)}",
         "planted_ranks": {p["id"] + f"(c{p['category']},{p.get('strength', '')})": r
                           for p, r in zip(truth["planted"], planted, strict=True)},
         "seconds_prepare": round(t1 - t0, 1), "seconds_screen": round(t2 - t1, 1),
