@@ -24,7 +24,9 @@ _SQL = Path(__file__).with_name("leads.sql")
 
 @dataclass(frozen=True)
 class LeadParams:
-    min_points: float = 20.0  # sites below this are not listed
+    min_points: float = 20.0  # sites from here are listed, …
+    min_leads: int = 50  # … and below it the strongest until the list holds this many, …
+    floor_points: float = 10.0  # … down to this (one weak finding)
     suppress_weeks: int = 8  # a 不属实 verdict keeps a lead off the list this long
     max_leads: int = 500  # the list an office can work through, at most
 

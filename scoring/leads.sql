@@ -21,7 +21,12 @@ delete from leads where week = $week;
 create or replace temp table _cand as
 with
 scored as (
-    select s.*, s.risk >= $min_points as listable
+    -- every site from min_points; below it the strongest down to floor_points until the list
+    -- holds min_leads (the backlog a county works down after the week's top twenty)
+    select s.*,
+           s.risk >= $min_points
+           or (s.risk >= $floor_points
+               and row_number() over (order by s.risk desc, s.site_id) <= $min_leads) as listable
     from site_scores as s
 )
 

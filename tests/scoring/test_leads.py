@@ -1,0 +1,37 @@
+"""assign_leads on hand-made scores: which sites are listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from scoring import LeadParams, assign_leads
+
+AS_OF = dt.date(2026, 11, 30)
+
+
+def _listed(risks: dict[str, float], params: LeadParams) -> list[str]:
+    con = duckdb.connect()
+    con.execute("""
+        create table site_scores (site_id varchar, risk double, level varchar, category varchar,
+                                  relit boolean);
+        create table score_parts (site_id varchar, detector varchar, label varchar, points double,
+                                  reason varchar);
+        create table site_members (site_id varchar, member_kind varchar, member_key varchar);
+        create table outcomes (lead_no varchar, verdict varchar, checked_on date)""")
+    for site, risk in risks.items():
+        con.execute("insert into site_scores values (?, ?, '低', '3', false)", [site, risk])
+        con.execute("insert into score_parts values (?, 'power_surge', '用电激增', ?, 'r')", [site, risk])
+        con.execute("insert into site_members values (?, 'power_account', ?)", [site, site])
+    assign_leads(con, AS_OF, params)
+    return [s for (s,) in con.execute("select site_id from leads order by rank").fetchall()]
+
+
+def test_every_site_from_min_points_then_the_strongest_down_to_the_floor_until_min_leads():
+    """A 25 and B 21 are listed in any case; below min_points (20) the strongest fill the list
+    up to min_leads, never below floor_points (10): D at 8 is never listed."""
+    risks = {"A": 25.0, "B": 21.0, "C": 15.0, "E": 12.0, "D": 8.0}
+    assert _listed(risks, LeadParams(min_leads=0)) == ["A", "B"]
+    assert _listed(risks, LeadParams(min_leads=3)) == ["A", "B", "C"]
+    assert _listed(risks, LeadParams(min_leads=50)) == ["A", "B", "C", "E"]
