@@ -15,6 +15,7 @@ no worker starts a server of its own.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import socket
@@ -37,8 +38,9 @@ EVIDENCE = """select site_id, detector, round(score, 12), period_start, period_e
                      reason, facts
               from evidence order by all"""
 STAYS = "select * from truck_stays order by stay_id"
-# Some detectors list the words a name holds (「合作社、养殖」) in no fixed order: string_agg
-# over unnest without an order, also between two single-process runs; compared as sets.
+# Some detectors list the words a name holds (「合作社、养殖」) in no fixed order (string_agg
+# over unnest without an order), and peer_outlier its z-scores in a JSON object of no fixed
+# key order, also between two single-process runs: word lists compared as sets, JSON as data.
 _WORD_LIST = re.compile(r"「([^」]*)」")
 
 
@@ -53,6 +55,8 @@ def _rows(wh: Warehouse, sql: str) -> list[tuple]:
 def _words_sorted(value):
     if not isinstance(value, str):
         return value
+    if value.startswith("{"):
+        return json.dumps(json.loads(value), sort_keys=True, ensure_ascii=False)
     return _WORD_LIST.sub(lambda m: "「" + "、".join(sorted(m.group(1).split("、"))) + "」", value)
 
 
