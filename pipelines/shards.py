@@ -85,16 +85,17 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
 
 
 def restrict_to_shard(con: duckdb.DuckDBPyConnection, shard: int) -> None:
-    """Make this connection see one shard: temp views named `sites`, `site_members` and the
-    power readings lake views, restricted to the shard's sites and their accounts. DuckDB
-    resolves a temp view before a table of the same name in the file (checked in 1.5.5), so
-    detector SQL runs unchanged. For a read-only worker connection, closed after its task."""
+    """Make this connection see one shard: temp tables named `sites` and `site_members` and
+    temp views named as the power readings lake views, restricted to the shard's sites and
+    their accounts. DuckDB resolves a temp object before a table of the same name in the file
+    (checked in 1.5.5), so detector SQL runs unchanged. Meant for a read-only worker
+    connection, closed after its task."""
     (db,) = con.execute("select current_database()").fetchone()
     main = '"' + db.replace('"', '""') + '".main'
     con.execute(f"create temp table _shard_sites as select site_id from {main}.site_shards "
                 "where shard = $s", {"s": shard})
-    for table in ("sites", "site_members"):
-        con.execute(f"create temp view {table} as select * from {main}.{table} "
+    for table in ("sites", "site_members"):  # small: copied, so the optimiser knows their size
+        con.execute(f"create temp table {table} as select * from {main}.{table} "
                     "where site_id in (select site_id from _shard_sites)")
     con.execute("create temp table _shard_accounts as select distinct member_key as account_no "
                 "from site_members where member_kind = 'power_account'")
