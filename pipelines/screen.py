@@ -123,14 +123,8 @@ def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict,
     `shards.BY_SITE` one task per site shard, the others one task each. Returns the evidence
     in DETECTORS order (a detector's shards concatenated) and the names of those that failed
     (in any shard: a detector's partial evidence is dropped, as a failed detector's)."""
-    futures = []
-    for m in DETECTORS:
-        split = m.NAME in shards.BY_SITE and n_shards > 1
-        futures.append((m.NAME, [
-            run_detector_read_only.with_options(name=f"detect-{m.NAME}-sites-{k}of{n_shards}").submit(
-                warehouse, m.NAME, as_of, overrides, k) for k in range(n_shards)] if split else [
-            run_detector_read_only.with_options(name=f"detect-{m.NAME}").submit(
-                warehouse, m.NAME, as_of, overrides)]))
+    futures = [(m.NAME, _submit_detector(warehouse, m.NAME, as_of, overrides, n_shards))
+               for m in DETECTORS]
     parts, failed = [], []
     for name, shard_futures in futures:
         try:
@@ -138,6 +132,15 @@ def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict,
         except Exception:  # a task failed, or its worker died: reported like a failed detector
             failed.append(name)
     return parts, failed
+
+
+def _submit_detector(warehouse: str, name: str, as_of: dt.date, overrides: dict, n_shards: int) -> list:
+    """One task, or one per site shard for a detector of `shards.BY_SITE`: their futures."""
+    if name not in shards.BY_SITE or n_shards == 1:
+        return [run_detector_read_only.with_options(name=f"detect-{name}").submit(
+            warehouse, name, as_of, overrides)]
+    return [run_detector_read_only.with_options(name=f"detect-{name}-sites-{k}of{n_shards}").submit(
+        warehouse, name, as_of, overrides, k) for k in range(n_shards)]
 
 
 def _screen_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str | None,
