@@ -49,6 +49,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
     from pipelines import cluster
 
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    if args.shards is not None and (not args.dask or args.shards < 1):
+        print("错误：--shards 须与 --dask 同用，且至少为 1", file=sys.stderr)
+        return 2
     if args.dask:
         try:  # before Prefect starts: a wrong address is told in one line, not a traceback
             target = cluster.parse(args.dask)
@@ -61,7 +64,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
     from pipelines.screen import screen_flow
 
     try:
-        result = screen_flow(str(_warehouse(args)), as_of, args.out, args.config, dask_address=args.dask)
+        result = screen_flow(str(_warehouse(args)), as_of, args.out, args.config, dask_address=args.dask,
+                             dask_shards=args.shards)
     except cluster.ClusterError as e:  # e.g. a remote cluster while Prefect has no server
         print(f"错误：{e}", file=sys.stderr)
         return 2
@@ -138,7 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--config", help="检测器参数覆盖文件（TOML）")
     g.add_argument("--top", type=int, default=10, help="在屏幕上显示前几条（默认 10）")
     g.add_argument("--dask", metavar="ADDRESS",
-                   help="在 Dask 集群上并行运行检测器：tcp://主机:8786，或 local / local:N（本机 N 个进程）")
+                   help="在 Dask 集群上并行运行：车辆停靠按车牌分片、电力与登记检测按区域分片；"
+                        "tcp://主机:8786，或 local / local:N（本机 N 个进程）")
+    g.add_argument("--shards", type=int, metavar="N",
+                   help="与 --dask 同用：分成 N 片（默认每个 worker 一片）")
     g.set_defaults(func=cmd_screen)
 
     g = sub.add_parser("feedback", parents=[common], help="读入核查人员填回的线索清单")

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler, then to see a worker
@@ -52,10 +54,11 @@ def parse(address: str) -> Cluster:
                        "local 或 local:N")
 
 
-def check(cluster: Cluster, timeout: float | None = None) -> None:
-    """Raise ClusterError unless the scheduler answers and has at least one worker."""
+def check(cluster: Cluster, timeout: float | None = None) -> int:
+    """Raise ClusterError unless the scheduler answers and has at least one worker; return
+    the number of workers (a local cluster's that it will start)."""
     if cluster.address is None:
-        return
+        return cluster.local_workers
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
     try:  # in a thread of its own: the caller may be running an event loop (a flow)
         with ThreadPoolExecutor(1) as pool:
@@ -67,6 +70,7 @@ def check(cluster: Cluster, timeout: float | None = None) -> None:
     if not workers:
         raise ClusterError(f"已连接 Dask 调度器 {cluster.address}，但 {timeout:.0f} 秒内没有可用的 worker："
                            f"请在计算节点上启动 dask worker {cluster.address}")
+    return workers
 
 
 async def _count_workers(address: str, timeout: float) -> int:
@@ -109,11 +113,23 @@ def api_url_for_workers(cluster: Cluster) -> str | None:
         return str(client.api_url)
 
 
-def task_runner(cluster: Cluster):
-    """Prefect's DaskTaskRunner on the scheduler, or on a local cluster of process workers."""
+@contextmanager
+def running(cluster: Cluster) -> Iterator[str]:
+    """The scheduler address for the run: a running cluster's, or that of a local cluster of
+    process workers started here and stopped on exit (one cluster for all the run's subflows,
+    so its workers start once)."""
+    if cluster.address:
+        yield cluster.address
+        return
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=cluster.local_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as local:
+        yield local.scheduler_address
+
+
+def task_runner(address: str):
+    """Prefect's DaskTaskRunner on the scheduler at `address`."""
     from prefect_dask import DaskTaskRunner
 
-    if cluster.address:
-        return DaskTaskRunner(address=cluster.address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": cluster.local_workers, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": None})
+    return DaskTaskRunner(address=address)

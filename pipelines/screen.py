@@ -1,9 +1,11 @@
 """The weekly screening flow: sites → detectors (one task each) → scores → ranked lead list.
 
-With `dask_address` the detectors run on a Dask cluster instead (`detect_on_dask`): the flow
-builds the sites, closes its read-write connection (DuckDB lets no other process open the
-file while one holds it read-write), the workers open the warehouse read-only, one task per
-detector, and send their evidence back; the flow reopens the file and scores as before.
+With `dask_address` the work goes to a Dask cluster (`_screen_distributed`): the stays by
+plate shard (`stays_on_dask`), the detectors by site shard or whole (`detect_on_dask`; which
+and why: `pipelines.shards`). Whenever workers read, the flow has closed its read-write
+connection (DuckDB lets no other process open a file one holds read-write); the workers
+open the warehouse read-only and send stays or evidence back; the flow writes the stays,
+builds places and sites, and scores as always.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from types import ModuleType
 
+import duckdb
 import pyarrow as pa
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -23,10 +27,19 @@ from prefect.cache_policies import NO_CACHE
 from detectors import DETECTORS, tip_match
 from detectors.base import EVIDENCE, load_overrides, with_overrides
 from pipelines import cluster as clusters
+from pipelines import shards
 from reports import lead_rows, write_lead_list
 from scoring import assign_leads, score_sites
 from scoring.leads import iso_week
-from sites import attach_tips, build_places, detect_stays, resolve_sites
+from sites import (
+    StayParams,
+    attach_tips,
+    build_places,
+    detect_stays,
+    resolve_sites,
+    stays_of_plates,
+    write_stays,
+)
 from sources.warehouse import Warehouse
 
 
@@ -52,45 +65,105 @@ def run_detector(con, module: ModuleType, as_of: dt.date, overrides: dict) -> pa
     return module.detect(con, as_of, params)
 
 
-@task(name="detect-read-only", cache_policy=NO_CACHE)
-def run_detector_read_only(warehouse: str, name: str, as_of: dt.date, overrides: dict) -> pa.Table:
-    """One detector on a Dask worker: its own read-only connection, evidence sent back."""
-    (module,) = (m for m in DETECTORS if m.NAME == name)
+@contextmanager
+def _read_only(warehouse: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse opened read-only on a Dask worker, spilling to the worker's own temp space
+    (the warehouse's .tmp folder is shared by all workers); closed after the task."""
     con = Warehouse(Path(warehouse)).connect(read_only=True)
-    # spill to this machine's temp space: the warehouse's .tmp folder is shared by all workers
     spill = tempfile.mkdtemp(prefix="xhg-duckdb-")
     try:
         con.execute("set temp_directory = $t", {"t": spill})
-        return run_detector.fn(con, module, as_of, overrides)
+        yield con
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
 
 
+@task(name="stays-read-only", cache_policy=NO_CACHE)
+def find_stays_read_only(warehouse: str, shard: int, n_shards: int) -> pa.Table:
+    """The stays of one plate shard (hash(plate) % n_shards = shard), found on a Dask worker."""
+    with _read_only(warehouse) as con:
+        return stays_of_plates(con, StayParams(), shard, n_shards)
+
+
+@task(name="detect-read-only", cache_policy=NO_CACHE)
+def run_detector_read_only(warehouse: str, name: str, as_of: dt.date, overrides: dict,
+                           shard: int | None = None) -> pa.Table:
+    """One detector on a Dask worker: its own read-only connection, evidence sent back; with
+    `shard`, on that shard's sites only (`pipelines.shards.restrict_to_shard`)."""
+    (module,) = (m for m in DETECTORS if m.NAME == name)
+    with _read_only(warehouse) as con:
+        if shard is not None:
+            shards.restrict_to_shard(con, shard)
+        return run_detector.fn(con, module, as_of, overrides)
+
+
+@flow(name="xhg-screen-stays")
+def stays_on_dask(warehouse: str, n_shards: int) -> pa.Table:
+    """The stays of every plate: one task per plate shard, concatenated."""
+    futures = [find_stays_read_only.with_options(name=f"stays-plates-{k}of{n_shards}").submit(
+        warehouse, k, n_shards) for k in range(n_shards)]
+    return pa.concat_tables([f.result() for f in futures])
+
+
+@task(name="build-sites-from-stays", cache_policy=NO_CACHE)
+def build_sites_from_stays(con, stays: pa.Table, as_of: dt.date, n_shards: int) -> int:
+    """`build_sites` with the stays already found (by plate shard); then the site shards."""
+    write_stays(con, stays)
+    build_places(con)
+    n_sites = resolve_sites(con, as_of)
+    shards.assign_site_shards(con, n_shards)
+    return n_sites
+
+
 @flow(name="xhg-screen-detect")
-def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict) -> tuple[list[pa.Table], list[str]]:
-    """Every detector as a task on the flow's task runner (a DaskTaskRunner): the evidence in
-    DETECTORS order, and the names of those that failed."""
-    futures = [(m.NAME, run_detector_read_only.with_options(name=f"detect-{m.NAME}").submit(
-        warehouse, m.NAME, as_of, overrides)) for m in DETECTORS]
+def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict,
+                   n_shards: int = 1) -> tuple[list[pa.Table], list[str]]:
+    """Every detector as tasks on the flow's task runner (a DaskTaskRunner): those of
+    `shards.BY_SITE` one task per site shard, the others one task each. Returns the evidence
+    in DETECTORS order (a detector's shards concatenated) and the names of those that failed
+    (in any shard: a detector's partial evidence is dropped, as a failed detector's)."""
+    futures = [(m.NAME, _submit_detector(warehouse, m.NAME, as_of, overrides, n_shards))
+               for m in DETECTORS]
     parts, failed = [], []
-    for name, future in futures:
+    for name, shard_futures in futures:
         try:
-            parts.append(future.result())
-        except Exception:  # the task failed, or its worker died: reported like a failed detector
+            parts.append(pa.concat_tables([f.result() for f in shard_futures]))
+        except Exception:  # a task failed, or its worker died: reported like a failed detector
             failed.append(name)
     return parts, failed
 
 
-def _detect_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str | None,
-                        as_of: dt.date, overrides: dict) -> tuple[list[pa.Table], list[str]]:
+def _submit_detector(warehouse: str, name: str, as_of: dt.date, overrides: dict, n_shards: int) -> list:
+    """One task, or one per site shard for a detector of `shards.BY_SITE`: their futures."""
+    if name not in shards.BY_SITE or n_shards == 1:
+        return [run_detector_read_only.with_options(name=f"detect-{name}").submit(
+            warehouse, name, as_of, overrides)]
+    return [run_detector_read_only.with_options(name=f"detect-{name}-sites-{k}of{n_shards}").submit(
+        warehouse, name, as_of, overrides, k) for k in range(n_shards)]
+
+
+def _screen_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str | None,
+                        as_of: dt.date, overrides: dict,
+                        n_shards: int) -> tuple[int, list[pa.Table], list[str]]:
+    """Stays by plate shard on the cluster; places, resolution and site shards in this process
+    (read-write); detectors on the cluster. The warehouse is closed here whenever workers
+    read it (DuckDB lets no process open a file another holds read-write)."""
     # workers see the flow's Prefect API through the settings each task carries
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    path = str(wh.path.resolve())
     settings = temporary_settings(updates={PREFECT_API_URL: api_url}) if api_url else nullcontext()
-    with settings:
-        runner = clusters.task_runner(cluster)
-        return detect_on_dask.with_options(task_runner=runner)(str(wh.path.resolve()), as_of, overrides)
+    with settings, clusters.running(cluster) as address:
+        stays = stays_on_dask.with_options(task_runner=clusters.task_runner(address))(path, n_shards)
+        con = wh.connect()
+        try:
+            n_sites = build_sites_from_stays(con, stays, as_of, n_shards)
+        finally:
+            con.close()
+        parts, failed = detect_on_dask.with_options(task_runner=clusters.task_runner(address))(
+            path, as_of, overrides, n_shards)
+    return n_sites, parts, failed
 
 
 @task(name="score-and-rank", cache_policy=NO_CACHE)
@@ -119,24 +192,27 @@ def _put_evidence(con, evidence: pa.Table, replace: bool) -> None:
 
 @flow(name="xhg-screen")
 def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "reports/out",
-                config: str | None = None, dask_address: str | None = None) -> dict:
+                config: str | None = None, dask_address: str | None = None,
+                dask_shards: int | None = None) -> dict:
     """Run the weekly screening on the warehouse; write leads-<week>.xlsx/.csv.
 
-    `dask_address` (tcp://host:8786, local, local:N): run the detectors on that Dask cluster.
+    `dask_address` (tcp://host:8786, local, local:N): find the stays and run the detectors on
+    that Dask cluster, split into `dask_shards` plate and site shards (default: one per
+    worker; see `pipelines.shards`).
     """
     cluster = api_url = None
     if dask_address:  # fail before the sites are built, not after
         cluster = clusters.parse(dask_address)
         api_url = clusters.api_url_for_workers(cluster)
-        clusters.check(cluster)
+        n_shards = max(dask_shards or clusters.check(cluster), 1)
     wh = Warehouse(Path(warehouse))
     con = wh.connect()
     try:
         as_of = as_of or default_as_of(con)
         overrides = load_overrides(Path(config) if config else None)
-        n_sites = build_sites(con, as_of)
         parts, failed = [], []
         if cluster is None:
+            n_sites = build_sites(con, as_of)
             for module in DETECTORS:
                 state = run_detector.with_options(name=f"detect-{module.NAME}")(
                     con, module, as_of, overrides, return_state=True)
@@ -146,7 +222,7 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
                     failed.append(module.NAME)
         else:
             con.close()  # the workers open the file read-only, which a read-write holder forbids
-            parts, failed = _detect_distributed(wh, cluster, api_url, as_of, overrides)
+            n_sites, parts, failed = _screen_distributed(wh, cluster, api_url, as_of, overrides, n_shards)
             con = wh.connect()
         evidence = pa.concat_tables(parts) if parts else EVIDENCE.empty_table()
         n_leads = score_and_rank(con, evidence, as_of, overrides)
@@ -158,7 +234,7 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
     _publish(rows, week)
     return {"as_of": as_of, "week": week, "sites": n_sites, "evidence": evidence.num_rows,
             "leads": n_leads, "xlsx": str(xlsx), "csv": str(csv_path), "failed_detectors": failed,
-            "top": rows.slice(0, 20).to_pylist()}
+            "shards": n_shards if cluster else 1, "top": rows.slice(0, 20).to_pylist()}
 
 
 def _publish(rows: pa.Table, week: str) -> None:

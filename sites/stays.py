@@ -99,9 +99,20 @@ class StayParams:
 
 def detect_stays(con: duckdb.DuckDBPyConnection, params: StayParams = StayParams()) -> None:
     """Create or replace `truck_stays` from `vehicle_tracks` (see the module docstring)."""
+    write_stays(con, stays_of_plates(con, params), params)
+
+
+def stays_of_plates(con: duckdb.DuckDBPyConnection, params: StayParams = StayParams(),
+                    shard: int = 0, n_shards: int = 1) -> pa.Table:
+    """The stays (steps 1–4) of the plates with hash(plate) % n_shards = shard: plate,
+    started_at, ended_at, lon, lat, n_points, gap_parked, one row per stay.
+
+    Every step runs within one plate, so the stays of all shards together are the stays of
+    all plates (a distributed screening finds each shard's on its own worker)."""
     # one Arrow batch: its columns are numpy arrays without a copy
     rows = con.execute("select count(*) from vehicle_tracks").fetchone()[0]
-    fixes = con.execute(statements(_SQL)["fixes"]).to_arrow_table(batch_size=max(rows, 1))
+    fixes = con.execute(statements(_SQL)["fixes"], {"shard": shard, "n_shards": n_shards}
+                        ).to_arrow_table(batch_size=max(rows, 1))
     plates = pc.dictionary_encode(fixes["plate"].combine_chunks())
     found = find_stays(
         plates.indices.to_numpy(),
@@ -109,12 +120,18 @@ def detect_stays(con: duckdb.DuckDBPyConnection, params: StayParams = StayParams
         params,
     )
     del fixes
-    stays = pa.table({
+    return pa.table({
         "plate": plates.dictionary.take(found.pop("pid")),
         "started_at": pa.array(found.pop("started_us"), pa.timestamp("us")),
         "ended_at": pa.array(found.pop("ended_us"), pa.timestamp("us")),
         **found,
     })
+
+
+def write_stays(con: duckdb.DuckDBPyConnection, stays: pa.Table,
+                params: StayParams = StayParams()) -> None:
+    """Create or replace `truck_stays` from the stays found (`stays_of_plates`, of one or all
+    shards concatenated): night, duration and stay_id added, ordered by plate and start."""
     con.register("_stays_found", stays)
     try:
         run(con, _SQL, "night_macro")

@@ -3,10 +3,12 @@
 
 -- name: fixes
 -- the usable fixes, unordered (numpy sorts them by plate and time): four narrow columns;
--- t in microseconds since the epoch
+-- t in microseconds since the epoch; only the plates of one shard (all when n_shards is 1). The
+-- parameters are typed: untyped, DuckDB's modulo ran ~7x slower (p4: 10 s against 1.5 s)
 select plate::varchar as plate, epoch_us(ts) as t, lon::double as lon, lat::double as lat
 from vehicle_tracks
-where plate is not null and ts is not null and lon is not null and lat is not null;
+where plate is not null and ts is not null and lon is not null and lat is not null
+  and hash(plate::varchar) % $n_shards::ubigint = $shard::ubigint;
 
 -- name: stays
 -- _stays_found: plate, started_at, ended_at, lon, lat, n_points, gap_parked of the stays found

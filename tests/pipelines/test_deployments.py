@@ -70,5 +70,6 @@ def test_prefect_yaml_deploys(server):
     dask = deployments["weekly-screen-dask"]
     assert dask["entrypoint"] == "pipelines/screen.py:screen_flow"
     assert dask["parameters"]["dask_address"] == "tcp://dask-scheduler:8786"
+    assert "dask_shards" in dask["parameter_openapi_schema"]["properties"]  # default: one per worker
     (schedule,) = dask["schedules"]
     assert schedule["schedule"]["cron"] == "0 6 * * 1" and schedule["active"] is False

@@ -6,6 +6,7 @@ import random
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from sites.stays import StayParams, detect_stays
@@ -169,3 +170,25 @@ def test_params_are_checked():
         StayParams(radius_m=0)
     with pytest.raises(ValueError):
         StayParams(night_start_hour=24)
+
+
+def test_plate_shards_together_find_the_same_stays():
+    """12 trucks sharing places (their series interleave in time and space), some with gaps and
+    GPS jumps: the stays of 3 plate shards, written together, equal those of all plates at once;
+    every shard holds some plates and no plate is in two shards."""
+    from sites.stays import stays_of_plates, write_stays
+    from tests.sites import synth
+
+    con = duckdb.connect()
+    fixes = synth.tracks(12, 8, seed=4, n_gaps=6, spike_share=0.01)
+    con.register("fixes", fixes)
+    con.execute("create table vehicle_tracks as select plate, ts, lon, lat from fixes order by lon")
+    detect_stays(con)
+    whole = con.execute("select * from truck_stays order by stay_id").fetchall()
+    parts = [stays_of_plates(con, StayParams(), k, 3) for k in range(3)]
+    assert all(p.num_rows for p in parts)
+    plates = [set(p["plate"].to_pylist()) for p in parts]
+    assert not (plates[0] & plates[1] or plates[0] & plates[2] or plates[1] & plates[2])
+    write_stays(con, pa.concat_tables(parts))
+    assert len(whole) > 30
+    assert con.execute("select * from truck_stays order by stay_id").fetchall() == whole
