@@ -100,9 +100,9 @@ context as (
          where x.site_id = m.site_id) as reg_text,
         -- a 24-hour trade named on the account or, a person's account, on the site's registration
         coalesce(
-            (select string_agg(k, '、') from unnest($continuous_trades) as t(k)
+            (select string_agg(k, '、' order by k) from unnest($continuous_trades) as t(k)
              where contains(coalesce(a.account_name, ''), k)),
-            (select string_agg(distinct k, '、') from unnest($continuous_trades) as t(k)
+            (select string_agg(distinct k, '、' order by k) from unnest($continuous_trades) as t(k)
              join members as x on x.site_id = m.site_id and x.member_kind = 'registry'
              join registry as r on r.uscc = x.member_key
              where contains(r.name, k))) as trade_word,

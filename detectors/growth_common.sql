@@ -33,4 +33,4 @@ create or replace temp macro xhg_growth_notes(added_valley_share, valley_full_sh
 -- name: words_in
 -- The words of a list that a text holds, joined by 、 (NULL: none).
 create or replace temp macro xhg_words_in(text, words) as
-    (select string_agg(k, '、') from unnest(words) as t(k) where contains(coalesce(text, ''), k));
+    (select string_agg(k, '、' order by k) from unnest(words) as t(k) where contains(coalesce(text, ''), k));

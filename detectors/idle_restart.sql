@@ -15,7 +15,7 @@ accounts as (
         uscc,
         tariff_class = $agricultural_class as agricultural,
         -- a pump named as such: irrigation wells restart with every irrigation round
-        (select string_agg(k, '、') from unnest($pump_words) as t(k)
+        (select string_agg(k, '、' order by k) from unnest($pump_words) as t(k)
          where contains(coalesce(account_name, ''), k)) as pump_word
     from power_accounts
 ),

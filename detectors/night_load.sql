@@ -149,7 +149,7 @@ judged as (
         f.* exclude (dawn_trade),
         a.account_name,
         -- a trade that works at night by nature (named on the account)
-        (select string_agg(k, '、') from unnest($night_trades) as t(k)
+        (select string_agg(k, '、' order by k) from unnest($night_trades) as t(k)
          where contains(coalesce(a.account_name, ''), k)) as trade_word,
         f.source = 'clock' and f.midday_ratio >= $tariff_follow_ratio as follows_tariff,
         coalesce(f.dawn_trade, false) as dawn_trade,

@@ -161,7 +161,8 @@ combined as (
                                    || format('{:.0f}', 100 * med) || '%）'
             end || ' z=' || format('{:.1f}', z), '；' order by z desc)
             filter (where z >= $name_z) as named,
-        json_group_object(feature, round(z, 2)) as z_json
+        -- (ordered by feature: json_group_object's key order varies from run to run)
+        to_json(map_from_entries(list({'k': feature, 'v': round(z, 2)} order by feature))) as z_json
     from z
     group by account_no
 ),

@@ -14,10 +14,10 @@ accounts as (
         -- a person (after the village, when the name gives it): sources/normalise.sql
         xhg_person_name(account_name) as person_named,
         -- an irrigation pump named as such: pumps draw hard on farm accounts by design
-        (select string_agg(k, '、') from unnest($pump_words) as t(k)
+        (select string_agg(k, '、' order by k) from unnest($pump_words) as t(k)
          where contains(coalesce(account_name, ''), k)) as pump_word,
         -- a farm named as such: sheds and greenhouses draw all year
-        (select string_agg(k, '、') from unnest($farm_words) as t(k)
+        (select string_agg(k, '、' order by k) from unnest($farm_words) as t(k)
          where contains(coalesce(account_name, ''), k)) as farm_word
     from power_accounts
 ),
