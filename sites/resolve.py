@@ -9,6 +9,8 @@ Links (each kept with its rule and score in `site_members`, so an analyst sees w
   firm's address stays its own member of the firm's site, which is how 厂中厂 shows up;
 - `colocated` — metres apart, one side a firm, the same address or one extending the other
   (文德村村北 / 文德村村北后院);
+- `yard` — an address that says it is inside a yard (新晋村村西院内) and the nearest firm at
+  the yard's address (新晋村村西) within `yard_m`: a yard is wider than `colocated_m`;
 - `holder_name` — a sole trader's registration and the account in the owner's name, in one
   village;
 - `near_*` — a truck place, tip or ledger point within reach of a record with an identity
@@ -49,6 +51,8 @@ class ResolveParams:
     reach_m: float = 150.0  # a point-only record joins the nearest identity within this
     household_penalty_m: float = 30.0  # … where a household counts this much farther than a firm
     colocated_m: float = 30.0  # same unnumbered address and this close to a firm: one site
+    yard_m: float = 150.0  # an address inside a firm's yard (…院内) joins the firm this close
+    yard_suffix: str = r"(院内|院中|厂内|厂区内|后院|车间内)$"
     veto_m: float = 500.0  # records whose points lie further apart are never one site by name/address
     max_group: int = 6  # a name or address shared by more records than this links nothing
     tip_min_similarity: float = 75.0  # rapidfuzz partial ratio of a tip's words to a name

@@ -163,6 +163,23 @@ by_colocated as (
       and distance_m(a.lon, a.lat, b.lon, b.lat) <= $colocated_m
 ),
 
+by_yard as (
+    -- an address that says it lies inside another's yard (新晋村村西院内 / 新晋村村西): the
+    -- record and the nearest firm at the yard's address within yard_m, in the same village —
+    -- a yard is wider than colocated_m, and the tenant's address names the host's
+    select least(a.node, f.node), greatest(a.node, f.node), 'yard', 0.75
+    from r as a
+    join r as f
+      on f.addr_norm = regexp_replace(a.addr_norm, $yard_suffix, '')
+     and f.town = a.town and f.village = a.village and f.node <> a.node
+    where regexp_matches(a.addr_norm, $yard_suffix)
+      and (f.kind in ('registry', 'permit') or (f.kind = 'power_account' and not f.is_person))
+      and distance_m(a.lon, a.lat, f.lon, f.lat) <= $yard_m
+      and not coalesce(a.uscc = f.uscc, false)
+    qualify row_number() over (partition by a.node
+                               order by distance_m(a.lon, a.lat, f.lon, f.lat), f.node) = 1
+),
+
 holders as (
     -- power accounts in a person's name, in a village
     select node, town, village, name from r
@@ -189,7 +206,7 @@ by_holder as (
 
 select * from by_uscc union all select * from by_account union all select * from by_name
 union all select * from by_address union all select * from by_colocated
-union all select * from by_holder;
+union all select * from by_yard union all select * from by_holder;
 
 -- name: near
 -- Records with only a point (truck places, tips, ledger entries) join the nearest record

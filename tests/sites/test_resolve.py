@@ -56,6 +56,22 @@ def test_firm_its_account_and_a_tenant_in_its_yard_are_one_site(con):
         "夏县盐池源饲料有限公司", "禹王镇")
 
 
+def test_an_account_whose_address_is_inside_a_firms_yard_joins_the_firm_further_out(con):
+    """邹文娟's 动力电 account says 新晋村村西院内, 55 m from the firm at 新晋村村西 (a yard is
+    wider than colocated_m): one site, rule yard. 王五 at plain 新晋村村西, as far, stays apart;
+    李六's 院内 account 400 m off is no part of this yard."""
+    _registry(con, "91140828097513QAJ9", "夏县百川兴建材有限公司", "山西省运城市夏县胡张乡新晋村村西", "胡张乡",
+              111.114386, 35.165627)
+    _account(con, "011", "邹文娟", "山西省运城市夏县胡张乡新晋村村西院内", "一般工商业用电", 111.114456, 35.166119)
+    _account(con, "012", "王五", "山西省运城市夏县胡张乡新晋村村西", "居民生活用电", 111.114456, 35.165135)
+    _account(con, "013", "李六", "山西省运城市夏县胡张乡新晋村村西院内", "一般工商业用电", 111.119, 35.1662)
+    resolve_sites(con, AS_OF)
+    firm = _site_of(con, "registry", "91140828097513QAJ9")
+    assert _site_of(con, "power_account", "011") == (firm[0], "yard")
+    assert _site_of(con, "power_account", "012")[0] != firm[0]
+    assert _site_of(con, "power_account", "013")[0] != firm[0]
+
+
 def test_same_short_name_in_two_townships_stays_apart(con):
     """泰和商贸 in 瑶峰镇 and 运城泰和商贸 in 禹王镇: one normalised name, two places."""
     _registry(con, "A1", "夏县泰和商贸有限公司", "山西省运城市夏县瑶峰镇上北师村", "瑶峰镇")
