@@ -150,45 +150,110 @@ def has_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: 
                        f"group by {key} having count(*) > 1 limit 1").fetchone() is not None
 
 
+def key_ranges(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]
+               ) -> dict[Path, tuple[list[str], list[str]]]:
+    """Per file, the least and greatest value of each key column (as text, key order): one
+    scan of the key columns of the files (exact, unlike Parquet statistics, which a writer
+    may truncate for long text)."""
+    if not paths:
+        return {}
+    lo = ", ".join(f"min({k})::varchar" for k in spec.key)
+    hi = ", ".join(f"max({k})::varchar" for k in spec.key)
+    found = con.execute(f"select filename, [{lo}], [{hi}] from read_parquet("
+                        f"{_listing(paths)}, filename = true) group by filename").fetchall()
+    return {Path(f): (mins, maxs) for f, mins, maxs in found}
+
+
+def _ranges_overlap(spec: SourceSpec, a: str, b: str) -> str:
+    """SQL: can a file listed as `a` share a key with one listed as `b`? Their ranges meet on
+    every key column; unknown (null) ranges always can."""
+    types = dict(columns_sql(spec))
+    return " and ".join(
+        f"coalesce(cast({a}.key_min[{i}] as {types[k]}) <= cast({b}.key_max[{i}] as {types[k]}), true) "
+        f"and coalesce(cast({a}.key_max[{i}] as {types[k]}) >= cast({b}.key_min[{i}] as {types[k]}), true)"
+        for i, k in enumerate(spec.key, 1))
+
+
+def _fill_unknown_ranges(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
+                         parts: list[str]) -> None:
+    """Key ranges for listed files of these partitions that have none (listed before the
+    ranges were kept), from the files themselves: once, in the caller's transaction."""
+    unknown = [p for (p,) in con.execute(
+        "select path from lake_files where table_name = $t and key_min is null and part in "
+        "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()]
+    for f, (lo, hi) in key_ranges(con, spec, [wh.lake / p for p in unknown]).items():
+        con.execute("update lake_files set key_min = $lo, key_max = $hi where table_name = $t "
+                    "and path = $p", {"lo": lo, "hi": hi, "t": spec.name,
+                                      "p": f.relative_to(wh.lake).as_posix()})
+
+
 def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
                new: list[LakeFile], load_id: int) -> int:
     """Put a file's partition files (written by `copy_partitions`) into the lake.
 
-    A partition that already holds rows is rewritten: its earlier rows not in the file, plus
-    the file's. New files get new names and are listed in `lake_files` in the caller's
-    transaction; the files they replace are removed by `prune_lake` after the commit.
+    A new partition file whose key ranges (`lake_files.key_min/key_max`) miss those of every
+    file already in its partition cannot share a key with them: it is added beside them, and
+    nothing is read or rewritten. Else the listed files whose ranges meet it are checked by
+    key: those holding keys of the file are rewritten (their rows not in the file, plus the
+    file's rows of that partition); when none does, the file is added as it is. Files in the
+    lake are never changed: new files get new names and are listed in `lake_files` in the
+    caller's transaction; the files they replace are removed by `prune_lake` after the commit.
     Returns how many earlier rows were replaced.
     """
+    if not new:
+        return 0
     cols = _lake_cols(spec)
     part = spec.lake_partition
-    parts = sorted({f.part for f in new})
-    old = con.execute("select part, path from lake_files where table_name = $t and part in "
-                      "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()
+    _fill_unknown_ranges(con, wh, spec, sorted({f.part for f in new}))
+    ranges = key_ranges(con, spec, [f.path for f in new])
+    con.execute("create or replace temp table _new_files (part varchar, path varchar, "
+                "key_min varchar[], key_max varchar[])")
+    con.executemany("insert into _new_files values (?, ?, ?, ?)",
+                    [[f.part, str(f.path), *ranges[f.path]] for f in new])
+    meeting = dict(con.execute(f"""select distinct o.path, o.part from lake_files o join _new_files n
+        on o.table_name = $t and o.part = n.part and {_ranges_overlap(spec, 'o', 'n')}""",
+                               {"t": spec.name}).fetchall())
+    con.execute("drop table _new_files")
     updated = 0
-    if old:
-        old_parts = {p for p, _ in old}
-        touched = [f for f in new if f.part in old_parts]
-        con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part "
-                    f"from read_parquet({_listing([wh.lake / p for _, p in old])})")
+    replaced: list[str] = []
+    if meeting:
+        by_name = {str(wh.lake / p): p for p in meeting}
+        con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part, "
+                    f"filename from read_parquet({_listing(list(by_name))}, filename = true)")
         con.execute(f"create or replace temp view _new as select {cols}, _load_id, {part} as part "
-                    f"from read_parquet({_listing([f.path for f in touched])})")
-        updated = con.execute(f"select count(*) from _old o semi join _new n on "
-                              f"{_key_match(spec, 'o', 'n')}").fetchone()[0]
-        merged = _copy(con, f"select * from _old o anti join _new n on {_key_match(spec, 'o', 'n')} "
-                            "union all select * from _new", wh.tmp / f"lake-{load_id}-merged", load_id)
+                    f"from read_parquet({_listing([f.path for f in new])})")
+        hits = con.execute(f"select filename, count(*) from _old o semi join _new n on "
+                           f"{_key_match(spec, 'o', 'n')} group by filename").fetchall()
+        updated = sum(n for _, n in hits)
+        if hits:
+            replaced = [by_name[f] for f, _ in hits]
+            parts = {meeting[p] for p in replaced}
+            touched = [f for f in new if f.part in parts]
+            con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part "
+                        f"from read_parquet({_listing([wh.lake / p for p in replaced])})")
+            con.execute(f"create or replace temp view _new as select {cols}, _load_id, "
+                        f"{part} as part from read_parquet({_listing([f.path for f in touched])})")
+            merged = _copy(con, f"select * from _old o anti join _new n on "
+                                f"{_key_match(spec, 'o', 'n')} union all select * from _new",
+                           wh.tmp / f"lake-{load_id}-merged", load_id)
+            new = [f for f in new if f.part not in parts] + merged
+            ranges |= key_ranges(con, spec, [f.path for f in merged])
         con.execute("drop view _old")
         con.execute("drop view _new")
-        new = [f for f in new if f.part not in old_parts] + merged
-    con.execute("delete from lake_files where table_name = $t and part in (select unnest($parts))",
-                {"t": spec.name, "parts": parts})
-    for p, rel, rows in _move_into_lake(wh, spec, new, load_id):
-        con.execute("insert into lake_files values ($t, $p, $path, $rows, $id)",
-                    {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id})
+    if replaced:
+        con.execute("delete from lake_files where table_name = $t and path in (select unnest($p))",
+                    {"t": spec.name, "p": replaced})
+    for f, (p, rel, rows) in _move_into_lake(wh, spec, new, load_id):
+        con.execute("insert into lake_files (table_name, part, path, rows, load_id, key_min, "
+                    "key_max) values ($t, $p, $path, $rows, $id, $lo, $hi)",
+                    {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id,
+                     "lo": ranges[f][0], "hi": ranges[f][1]})
     return updated
 
 
 def _move_into_lake(wh: Warehouse, spec: SourceSpec, files: list[LakeFile], load_id: int
-                    ) -> list[tuple[str, str, int]]:
+                    ) -> list[tuple[Path, tuple[str, str, int]]]:
+    """Move the files into the lake under new names: (where each was, (part, path, rows))."""
     listed = []
     seen: dict[str, int] = {}
     for f in sorted(files, key=lambda f: (f.part, str(f.path))):
@@ -197,7 +262,7 @@ def _move_into_lake(wh: Warehouse, spec: SourceSpec, files: list[LakeFile], load
         target = wh.lake / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         f.path.replace(target)
-        listed.append((f.part, rel, f.rows))
+        listed.append((f.path, (f.part, rel, f.rows)))
     return listed
 
 
