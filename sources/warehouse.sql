@@ -51,3 +51,7 @@ create table if not exists lake_files (
 -- partition. Null (files listed before these columns existed): unknown, checked by key.
 alter table lake_files add column if not exists key_min varchar[];
 alter table lake_files add column if not exists key_max varchar[];
+-- The distinct values of the first key column, sorted, when there are few (a GPS file's
+-- plates): files whose ranges meet but whose values do not (the trucks of two counties on the
+-- same days) cannot share a key either. Null: many values, or unknown.
+alter table lake_files add column if not exists key_values varchar[];

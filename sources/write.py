@@ -41,6 +41,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec, plan: CastPlan
 _FILE_FORMAT = "format parquet, compression 'zstd', dictionary_size_limit 0"
 _LAKE_FORMAT = f"{_FILE_FORMAT}, partition_by (part), write_partition_columns false, return_stats"
 _RANGE_MIN_ROWS = 100_000  # average rows a partition needs to be written on its own
+_KEY_VALUES_MAX = 2_000  # a file's first key column's values are kept when at most this many
 
 
 @dataclass(frozen=True)
@@ -150,28 +151,47 @@ def has_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: 
                        f"group by {key} having count(*) > 1 limit 1").fetchone() is not None
 
 
+@dataclass(frozen=True)
+class KeyRange:
+    """A lake file's least and greatest value of each key column (as text, in key order), and
+    its first key column's distinct values when there are at most `_KEY_VALUES_MAX`."""
+    lo: list[str]
+    hi: list[str]
+    values: list[str] | None
+
+
 def key_ranges(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]
-               ) -> dict[Path, tuple[list[str], list[str]]]:
-    """Per file, the least and greatest value of each key column (as text, key order): one
-    scan of the key columns of the files (exact, unlike Parquet statistics, which a writer
-    may truncate for long text)."""
+               ) -> dict[Path, KeyRange]:
+    """Per file, its `KeyRange`: exact, from a scan of the files' key columns (Parquet statistics
+    are not used: a writer may truncate them for long text)."""
     if not paths:
         return {}
     lo = ", ".join(f"min({k})::varchar" for k in spec.key)
     hi = ", ".join(f"max({k})::varchar" for k in spec.key)
-    found = con.execute(f"select filename, [{lo}], [{hi}] from read_parquet("
-                        f"{_listing(paths)}, filename = true) group by filename").fetchall()
-    return {Path(f): (mins, maxs) for f, mins, maxs in found}
+    first = spec.key[0]
+    found = con.execute(f"""
+        select filename, [{lo}], [{hi}], approx_count_distinct({first}) as n
+        from read_parquet({_listing(paths)}, filename = true) group by filename""").fetchall()
+    few = [f for f, _, _, n in found if n <= _KEY_VALUES_MAX]
+    values = dict(con.execute(f"""
+        select filename, list_sort(list(distinct {first}::varchar))
+        from read_parquet({_listing(few)}, filename = true) group by filename""").fetchall()
+                  ) if few else {}
+    return {Path(f): KeyRange(mins, maxs, v if (v := values.get(f)) is None
+                              or len(v) <= _KEY_VALUES_MAX else None)
+            for f, mins, maxs, _ in found}
 
 
 def _ranges_overlap(spec: SourceSpec, a: str, b: str) -> str:
     """SQL: can a file listed as `a` share a key with one listed as `b`? Their ranges meet on
-    every key column; unknown (null) ranges always can."""
+    every key column and they share a value of the first (when both keep their values);
+    unknown (null) ranges always can."""
     types = dict(columns_sql(spec))
-    return " and ".join(
-        f"coalesce(cast({a}.key_min[{i}] as {types[k]}) <= cast({b}.key_max[{i}] as {types[k]}), true) "
-        f"and coalesce(cast({a}.key_max[{i}] as {types[k]}) >= cast({b}.key_min[{i}] as {types[k]}), true)"
-        for i, k in enumerate(spec.key, 1))
+    meet = [f"coalesce(cast({a}.key_min[{i}] as {t}) <= cast({b}.key_max[{i}] as {t}), true) and "
+            f"coalesce(cast({a}.key_max[{i}] as {t}) >= cast({b}.key_min[{i}] as {t}), true)"
+            for i, t in enumerate((types[k] for k in spec.key), 1)]
+    meet.append(f"coalesce(list_has_any({a}.key_values, {b}.key_values), true)")
+    return " and ".join(meet)
 
 
 def _fill_unknown_ranges(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
@@ -181,18 +201,19 @@ def _fill_unknown_ranges(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: So
     unknown = [p for (p,) in con.execute(
         "select path from lake_files where table_name = $t and key_min is null and part in "
         "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()]
-    for f, (lo, hi) in key_ranges(con, spec, [wh.lake / p for p in unknown]).items():
-        con.execute("update lake_files set key_min = $lo, key_max = $hi where table_name = $t "
-                    "and path = $p", {"lo": lo, "hi": hi, "t": spec.name,
-                                      "p": f.relative_to(wh.lake).as_posix()})
+    for f, r in key_ranges(con, spec, [wh.lake / p for p in unknown]).items():
+        con.execute("update lake_files set key_min = $lo, key_max = $hi, key_values = $v "
+                    "where table_name = $t and path = $p",
+                    {"lo": r.lo, "hi": r.hi, "v": r.values, "t": spec.name,
+                     "p": f.relative_to(wh.lake).as_posix()})
 
 
 def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
                new: list[LakeFile], load_id: int) -> int:
     """Put a file's partition files (written by `copy_partitions`) into the lake.
 
-    A new partition file whose key ranges (`lake_files.key_min/key_max`) miss those of every
-    file already in its partition cannot share a key with them: it is added beside them, and
+    A new partition file whose key ranges (`lake_files.key_min/key_max`, `key_values`) miss
+    those of every file already in its partition cannot share a key with them: it is added beside them, and
     nothing is read or rewritten. Else the listed files whose ranges meet it are checked by
     key: those holding keys of the file are rewritten (their rows not in the file, plus the
     file's rows of that partition); when none does, the file is added as it is. Files in the
@@ -207,9 +228,10 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
     _fill_unknown_ranges(con, wh, spec, sorted({f.part for f in new}))
     ranges = key_ranges(con, spec, [f.path for f in new])
     con.execute("create or replace temp table _new_files (part varchar, path varchar, "
-                "key_min varchar[], key_max varchar[])")
-    con.executemany("insert into _new_files values (?, ?, ?, ?)",
-                    [[f.part, str(f.path), *ranges[f.path]] for f in new])
+                "key_min varchar[], key_max varchar[], key_values varchar[])")
+    con.executemany("insert into _new_files values (?, ?, ?, ?, ?)",
+                    [[f.part, str(f.path), r.lo, r.hi, r.values]
+                     for f in new for r in [ranges[f.path]]])
     meeting = dict(con.execute(f"""select distinct o.path, o.part from lake_files o join _new_files n
         on o.table_name = $t and o.part = n.part and {_ranges_overlap(spec, 'o', 'n')}""",
                                {"t": spec.name}).fetchall())
@@ -244,10 +266,11 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
         con.execute("delete from lake_files where table_name = $t and path in (select unnest($p))",
                     {"t": spec.name, "p": replaced})
     for f, (p, rel, rows) in _move_into_lake(wh, spec, new, load_id):
+        r = ranges[f]
         con.execute("insert into lake_files (table_name, part, path, rows, load_id, key_min, "
-                    "key_max) values ($t, $p, $path, $rows, $id, $lo, $hi)",
+                    "key_max, key_values) values ($t, $p, $path, $rows, $id, $lo, $hi, $v)",
                     {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id,
-                     "lo": ranges[f][0], "hi": ranges[f][1]})
+                     "lo": r.lo, "hi": r.hi, "v": r.values})
     return updated
 
 

@@ -107,6 +107,7 @@ def test_warehouse_without_key_ranges_opens_and_learns_them(tmp_path):
     _drop(wh, con, inbox, "power_readings/b0.parquet", _readings(list(range(0, 20)), range(10)))
     con.execute("alter table lake_files drop column key_min")
     con.execute("alter table lake_files drop column key_max")
+    con.execute("alter table lake_files drop column key_values")
     con.close()
     ro = wh.connect(read_only=True)
     assert ro.execute("select count(*) from power_readings_daily").fetchone() == (200,)
@@ -141,4 +142,24 @@ def test_tracks_same_plates_later_hours_are_added(tmp_path):
     assert r.updated == 20
     assert con.execute("select count(*), count(*) filter (where lon = 113) "
                        "from vehicle_tracks").fetchone() == (360, 20)
+    con.close()
+
+
+def test_tracks_of_other_trucks_on_the_same_day_are_added_unread(tmp_path, monkeypatch):
+    """Two counties' trucks on the same day: plate and time ranges meet, the plates do not
+    (each file keeps its few plates): added without reading the earlier file."""
+    import sources.write
+
+    wh, con, inbox = _setup(tmp_path)
+    _drop(wh, con, inbox, "vehicle_tracks/a.parquet", _points(["晋MA0001", "晋MC0003"], range(60)))
+    checked = []
+    real = sources.write._key_match
+    monkeypatch.setattr(sources.write, "_key_match", lambda *a: checked.append(a) or real(*a))
+    r = _drop(wh, con, inbox, "vehicle_tracks/b.parquet", _points(["晋MB0002"], range(60)))
+    assert r.updated == 0 and not checked
+    assert con.execute("select key_values from lake_files order by path").fetchall() == [
+        (["晋MA0001", "晋MC0003"],), (["晋MB0002"],)]
+    r = _drop(wh, con, inbox, "vehicle_tracks/c.parquet", _points(["晋MC0003"], range(30, 90)))
+    assert r.updated == 30 and checked
+    assert con.execute("select count(*) from vehicle_tracks").fetchone() == (60 * 3 + 30,)
     con.close()
