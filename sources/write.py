@@ -215,9 +215,9 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
     A new partition file whose key ranges (`lake_files.key_min/key_max`, `key_values`) miss
     those of every file already in its partition cannot share a key with them: it is added beside them, and
     nothing is read or rewritten. Else the listed files whose ranges meet it are checked by
-    key: those holding keys of the file are rewritten (their rows not in the file, plus the
-    file's rows of that partition); when none does, the file is added as it is. Files in the
-    lake are never changed: new files get new names and are listed in `lake_files` in the
+    key: each one holding keys of the file is written again without those rows (a file of its
+    own, `_rewrite_without`); the file itself is always added as it is. Files in the lake are
+    never changed: new files get new names and are listed in `lake_files` in the
     caller's transaction; the files they replace are removed by `prune_lake` after the commit.
     Returns how many earlier rows were replaced.
     """
@@ -249,17 +249,9 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
         updated = sum(n for _, n in hits)
         if hits:
             replaced = [by_name[f] for f, _ in hits]
-            parts = {meeting[p] for p in replaced}
-            touched = [f for f in new if f.part in parts]
-            con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part "
-                        f"from read_parquet({_listing([wh.lake / p for p in replaced])})")
-            con.execute(f"create or replace temp view _new as select {cols}, _load_id, "
-                        f"{part} as part from read_parquet({_listing([f.path for f in touched])})")
-            merged = _copy(con, f"select * from _old o anti join _new n on "
-                                f"{_key_match(spec, 'o', 'n')} union all select * from _new",
-                           wh.tmp / f"lake-{load_id}-merged", load_id)
-            new = [f for f in new if f.part not in parts] + merged
-            ranges |= key_ranges(con, spec, [f.path for f in merged])
+            kept = _rewrite_without(con, wh, spec, replaced, meeting, new, load_id)
+            new = new + kept
+            ranges |= key_ranges(con, spec, [f.path for f in kept])
         con.execute("drop view _old")
         con.execute("drop view _new")
     if replaced:
@@ -272,6 +264,32 @@ def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
                     {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id,
                      "lo": r.lo, "hi": r.hi, "v": r.values})
     return updated
+
+
+def _rewrite_without(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
+                     replaced: list[str], part_of: dict[str, str], new: list[LakeFile],
+                     load_id: int) -> list[LakeFile]:
+    """Each listed file holding keys of the new files, written again without those rows: a
+    file of its own each, beside the new files (not merged with them), so a lake file keeps
+    the rows of one load and its key ranges stay as narrow as that load's. A file left empty
+    is dropped."""
+    out = wh.tmp / f"lake-{load_id}-merged"
+    out.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for i, rel in enumerate(replaced):
+        p = part_of[rel]
+        mine = [f.path for f in new if f.part == p]
+        target = out / f"kept{i}.parquet"
+        res = con.execute(
+            f"copy (select o.* from read_parquet('{_sql_str(str(wh.lake / rel))}') o anti join "
+            f"(select {', '.join(spec.key)} from read_parquet({_listing(mine)})) n on "
+            f"{_key_match(spec, 'o', 'n')}) to '{_sql_str(str(target))}' ({_FILE_FORMAT}, return_stats)")
+        count = dict(zip([d[0] for d in res.description], res.fetchone(), strict=True))["count"]
+        if count:
+            kept.append(LakeFile(p, target, count))
+        else:
+            target.unlink()
+    return kept
 
 
 def _move_into_lake(wh: Warehouse, spec: SourceSpec, files: list[LakeFile], load_id: int

@@ -89,14 +89,17 @@ def test_overlapping_redelivery_replaces_by_key_and_rewrites_only_its_files(tmp_
     r = _drop(wh, con, inbox, "power_readings/b0-again.parquet", again)
     assert (r.rows_read, r.loaded, r.updated) == (300, 300, 10 * 20)
     after = _listed(con)
-    for part in after:
-        assert len(after[part]) == 2
+    for part in after:  # block 0's file without the 200 replaced rows, block 1's, the new one
+        assert len(after[part]) == 3
         assert before[part][1] in after[part]  # block 1's files: untouched
-        assert before[part][0] not in after[part]  # block 0's: rewritten with the new rows
+        assert before[part][0] not in after[part]  # block 0's: written again, without them
     assert con.execute("select count(*), count(distinct (account_no, day)), "
                        "count(*) filter (where kwh_total = 7) from power_readings_daily"
                        ).fetchone() == (1800 + 5 * 20, 1800 + 5 * 20, 300)
     assert con.execute("select sum(rows) from lake_files").fetchone() == (1900,)
+    # every file holds one load's rows, so its key ranges stay those of one block
+    assert con.execute("select count(*) from lake_files where key_max[1] > '0000024' "
+                       "and key_min[1] < '0000100'").fetchone() == (0,)
     con.close()
 
 
