@@ -889,7 +889,8 @@ def _work_cpu(m: dict | None) -> float | None:
 
 
 def _ctx(m: dict) -> str:
-    return f"{m.get('load1', 0):.1f} / {m.get('others_cores', 0):.2f}"
+    others = m.get("others_cores")
+    return f"{m.get('load1', 0):.1f} / {'—' if others is None else f'{others:.2f}'}"
 
 
 def _province_growth(results: dict, prov: list[str]) -> float:
