@@ -993,9 +993,10 @@ def render(results: dict) -> str:
                      f"{_fmt_rate(inp.get(name), _s(m))} | {_cpu(m)} | {m['peak_gb']:.2f} GB | "
                      f"{m['wall_s']:.1f} | {_ctx(m)} |" + (" **failed**" if m.get("rc") else ""))
         det = sum(_s(m) or 0 for k, m in r.get("stages", {}).items() if k.startswith("detect:"))
-        L.append(f"| *detectors (sum)* | {_fmt_n(inp.get('detectors (sum)'))} | {_fmt_s(det)} | | | "
-                 f"| | |")
-        L.append(f"| *all stages (sum)* | | {_fmt_s(total)} | | | | | |")
+        if r.get("stages"):
+            L.append(f"| *detectors (sum)* | {_fmt_n(inp.get('detectors (sum)'))} | {_fmt_s(det)} "
+                     "| | | | | |")
+            L.append(f"| *all stages (sum)* | | {_fmt_s(total)} | | | | | |")
         for key, label in (("screen", "**screen end to end, one process** (no Prefect)"),
                            ("xhg screen", "**`xhg screen`** (Prefect ephemeral server included)")):
             m = r.get(key)
