@@ -563,8 +563,14 @@ def blocks_of(scale: str) -> int:
     return int(scale[1:]) if scale.startswith("p") else 0
 
 
-def ensure_data(scale: str, res: dict) -> Path:
-    """The scale's inbox (symlinks into the cached generator output); generation measured."""
+def ensure_data(scale: str, res: dict, drop: str = "generated", gen_jobs: int = 2) -> Path:
+    """The scale's inbox (symlinks into the cached generator output); generation measured.
+
+    Province blocks missing from the cache are generated `gen_jobs` at a time, each in its own
+    process (block b is the same however many run at once). `drop`: "generated" — the
+    generator's files as they are (a readings file per county block, each spanning all 25
+    months; a GPS file per block); "merged" — the blocks' readings regrouped into a file per
+    month and their GPS into one file."""
     gen = res.setdefault("generate", {})
     if scale == "county":
         src = WORK / "gen" / "county"
@@ -575,7 +581,7 @@ def ensure_data(scale: str, res: dict) -> Path:
                 raise SystemExit("county generation failed")
         sources = [src / "inbox"]
     else:
-        sources = []
+        sources, todo = [], []
         for b in range(blocks_of(scale)):
             src = WORK / "gen" / f"b{b:03d}"
             marker = src / f".bench-gen-v{GEN_VERSION}"
@@ -585,15 +591,25 @@ def ensure_data(scale: str, res: dict) -> Path:
                 _remove_warehouse(WORK / scale / "warehouse.duckdb")
             if not (src / "truth.json").exists():
                 shutil.rmtree(src, ignore_errors=True)
-                gen[f"b{b:03d}"] = run_child(child("gen_block", str(src), str(b)),
-                                             f"generate block {b}")
-                if gen[f"b{b:03d}"]["rc"]:
-                    raise SystemExit(f"block {b} generation failed")
-            marker.touch()
+                todo.append(b)
             sources.append(src / "inbox")
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(b: int) -> None:
+            src = WORK / "gen" / f"b{b:03d}"
+            m = run_child(child("gen_block", str(src), str(b)), f"generate block {b}")
+            gen[f"b{b:03d}"] = m | {"jobs": gen_jobs}
+            if m["rc"]:
+                raise SystemExit(f"block {b} generation failed")
+            (src / f".bench-gen-v{GEN_VERSION}").touch()
+
+        with ThreadPoolExecutor(max(gen_jobs, 1)) as pool:
+            list(pool.map(one, todo))
+        for b in range(blocks_of(scale)):
+            (WORK / "gen" / f"b{b:03d}" / f".bench-gen-v{GEN_VERSION}").touch()
     inbox = WORK / scale / "inbox"
     shutil.rmtree(inbox, ignore_errors=True)
-    merged = _merge_province_drop(scale, sources) if scale != "county" else None
+    merged = _merge_province_drop(scale, sources) if scale != "county" and drop == "merged" else None
     for s in sources:
         for f in s.rglob("*"):
             if f.is_file() and not (merged and f.relative_to(s).parts[0] in MERGED_FOLDERS):
@@ -613,10 +629,10 @@ MERGED_FOLDERS = ("power_readings", "vehicle_tracks")
 
 def _merge_province_drop(scale: str, blocks: list[Path]) -> Path:
     """The blocks' readings as one file per month and their GPS as one file, as a provincial
-    export would arrive. Why: the generator writes a file per county block and every such file
-    spans all 25 months; the lake keeps one file per month, so each later block's file rewrites
-    every month's partition with all blocks before it — an ingest quadratic in the number of
-    files (measured: p1 35 s, p4 576 s). One file per month touches each partition once."""
+    export might arrive (`--province-drop merged`). It was the benchmark's layout while the
+    lake rewrote a month's partition for every file landing in it (a file per county block,
+    each spanning all 25 months: quadratic, p4 576 s); the lake now adds such files beside
+    each other, so the generator's own files are the default drop."""
     import duckdb
 
     out = WORK / scale / "merged"
@@ -701,7 +717,8 @@ def stage_inputs(rows: dict[str, int]) -> dict[str, int]:
 
 
 def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_compare: bool,
-                  reuse: bool = False) -> None:
+                  reuse: bool = False, drop: str = "generated", gen_jobs: int = 2,
+                  with_stages: bool = True) -> None:
     from detectors import DETECTORS
 
     print(f"== {scale}", flush=True)
@@ -711,15 +728,16 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
         inbox = WORK / scale / "inbox"
         n_files = res["ingest"]["files"]
     else:
-        inbox = ensure_data(scale, res)
+        inbox = ensure_data(scale, res, drop, gen_jobs)
         n_files = sum(1 for f in inbox.rglob("*") if f.is_file())
     if fresh or not wh.exists() or res.get("ingest", {}).get("files") != n_files \
             or res["ingest"].get("rc"):
         _remove_warehouse(wh)
         res["ingest"] = run_child(child("ingest", str(wh), str(inbox)), f"{scale} ingest")
         res["ingest"]["files"] = n_files
-        res["ingest"]["layout"] = ("the generator's files" if scale == "county"
-                                   else "a file per month (readings), one GPS file")
+        res["ingest"]["layout"] = ("the generator's files" if scale == "county" else
+                                   "a file per month (readings), one GPS file" if drop == "merged"
+                                   else "a file per county block and source")
         res["ingest"]["at"] = dt.datetime.now().isoformat(timespec="minutes")
         if res["ingest"]["rc"]:
             raise SystemExit(f"{scale}: ingest failed")
@@ -738,12 +756,14 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
     run = WORK / scale / "stages" / "warehouse.duckdb"
     _copy_warehouse(wh, run)
     ev, out = run.parent / "evidence", run.parent / "out"
-    stages = {}
-    for stage in ["stays", "places", "resolve", *(f"detect:{m.NAME}" for m in DETECTORS), "score"]:
-        stages[stage] = run_child(child("stage", str(run), stage, as_of, str(ev), str(out)),
-                                  f"{scale} {stage}")
-    res["rows"] = table_rows(run)
-    res["stages"] = stages
+    if with_stages:
+        stages = {}
+        for stage in ["stays", "places", "resolve", *(f"detect:{m.NAME}" for m in DETECTORS),
+                      "score"]:
+            stages[stage] = run_child(child("stage", str(run), stage, as_of, str(ev), str(out)),
+                                      f"{scale} {stage}")
+        res["rows"] = table_rows(run)
+        res["stages"] = stages
 
     e2e = WORK / scale / "screen" / "warehouse.duckdb"
     _copy_warehouse(wh, e2e)
@@ -756,6 +776,9 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
             [str(Path(PY).with_name("xhg")), "screen", "--warehouse", str(cli), "--out",
              str(cli.parent / "out"), "--as-of", as_of], f"{scale} xhg screen",
             env={"PREFECT_HOME": str(WORK / "prefect")})
+    if not with_stages:
+        res["rows"] = table_rows(e2e)
+        res.pop("stages", None)
     res["inputs"] = stage_inputs(res["rows"])
     if with_compare:
         res["compare"] = {
@@ -866,7 +889,8 @@ def _work_cpu(m: dict | None) -> float | None:
 
 
 def _ctx(m: dict) -> str:
-    return f"{m.get('load1', 0):.1f} / {m.get('others_cores', 0):.2f}"
+    others = m.get("others_cores")
+    return f"{m.get('load1', 0):.1f} / {'—' if others is None else f'{others:.2f}'}"
 
 
 def _province_growth(results: dict, prov: list[str]) -> float:
@@ -882,7 +906,8 @@ def _province_growth(results: dict, prov: list[str]) -> float:
 
 def render(results: dict) -> str:
     scales = sorted(results.get("scales", {}), key=_order)
-    prov = [s for s in scales if s.startswith("p") and results["scales"][s].get("stages")]
+    prov = [s for s in scales if s.startswith("p") and (results["scales"][s].get("stages")
+                                                        or results["scales"][s].get("screen"))]
     env = results.get("env", {})
     L = [START, "",
          f"Written {results.get('generated_at', '?')} from the figures of "
@@ -949,27 +974,29 @@ def render(results: dict) -> str:
         names += [k for k in results["scales"][s].get("stages", {}) if k not in names]
     for s in scales:
         r = results["scales"][s]
-        if not r.get("stages"):
+        if not (r.get("stages") or r.get("screen")):
             continue
         inp = r.get("inputs", {})
-        L += [f"### Stages alone — {s} (as of {r.get('as_of')}, measured {r.get('measured_at')}"
+        L += [f"### Stages {'alone' if r.get('stages') else '(not run alone; see the one-process parts)'}"
+              f" — {s} (as of {r.get('as_of')}, measured {r.get('measured_at')}"
               + (f" at {r['commit']}" if r.get("commit") else "") + ")", "",
               "| stage | input rows | seconds | rows/s | CPU s: work / process | peak | process s "
               "| load / others |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
         total = 0.0
         for name in names:
-            m = r["stages"].get(name)
+            m = r.get("stages", {}).get(name)
             if not m:
                 continue
             total += _s(m) or 0
             L.append(f"| {name} | {_fmt_n(inp.get(name))} | {_fmt_s(_s(m))} | "
                      f"{_fmt_rate(inp.get(name), _s(m))} | {_cpu(m)} | {m['peak_gb']:.2f} GB | "
                      f"{m['wall_s']:.1f} | {_ctx(m)} |" + (" **failed**" if m.get("rc") else ""))
-        det = sum(_s(m) or 0 for k, m in r["stages"].items() if k.startswith("detect:"))
-        L.append(f"| *detectors (sum)* | {_fmt_n(inp.get('detectors (sum)'))} | {_fmt_s(det)} | | | "
-                 f"| | |")
-        L.append(f"| *all stages (sum)* | | {_fmt_s(total)} | | | | | |")
+        det = sum(_s(m) or 0 for k, m in r.get("stages", {}).items() if k.startswith("detect:"))
+        if r.get("stages"):
+            L.append(f"| *detectors (sum)* | {_fmt_n(inp.get('detectors (sum)'))} | {_fmt_s(det)} "
+                     "| | | | | |")
+            L.append(f"| *all stages (sum)* | | {_fmt_s(total)} | | | | | |")
         for key, label in (("screen", "**screen end to end, one process** (no Prefect)"),
                            ("xhg screen", "**`xhg screen`** (Prefect ephemeral server included)")):
             m = r.get(key)
@@ -1080,8 +1107,8 @@ def render(results: dict) -> str:
         worst = []
         for name in names:
             xs = [results["scales"][s].get("inputs", {}).get(name) for s in prov]
-            ys = [_s(results["scales"][s]["stages"].get(name)) for s in prov]
-            cs = [_work_cpu(results["scales"][s]["stages"].get(name)) for s in prov]
+            ys = [_s(results["scales"][s].get("stages", {}).get(name)) for s in prov]
+            cs = [_work_cpu(results["scales"][s].get("stages", {}).get(name)) for s in prov]
             e = fit_exponent(xs, cs) if all(c is not None for c in cs) else fit_exponent(xs, ys)
             if e is not None and e > 1.1 and max(y or 0 for y in ys) >= 1.0:
                 worst.append(f"{name} ({e:.2f})")
@@ -1218,6 +1245,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-cli", action="store_true", help="no `xhg screen` run per scale")
     ap.add_argument("--reuse-warehouse", action="store_true",
                     help="keep a scale's ingested warehouse even if its inbox would differ now")
+    ap.add_argument("--skip-stages", action="store_true",
+                    help="no stage-alone runs (the one-process screening still times each part)")
+    ap.add_argument("--province-drop", choices=("generated", "merged"), default="generated",
+                    help="province ingest: the generator's files (a file per block and source), "
+                         "or readings regrouped a file per month and GPS in one file")
+    ap.add_argument("--gen-jobs", type=int, default=2,
+                    help="province blocks generated at once when missing from the cache")
     ap.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from results")
     ap.add_argument("--stays-tools-only", action="store_true",
                     help="only stay detection side by side (needs the county warehouse)")
@@ -1254,7 +1288,8 @@ def main(argv: list[str] | None = None) -> int:
         if scale != "county" and not re.fullmatch(r"p\d+", scale):
             raise SystemExit(f"unknown scale {scale!r}: county or pN")
         measure_scale(scale, results, args.fresh, not args.skip_cli, not args.skip_compare,
-                      args.reuse_warehouse)
+                      args.reuse_warehouse, args.province_drop, args.gen_jobs,
+                      not args.skip_stages)
         save()
         if scale == "county" and not args.skip_compare:
             measure_stays_tools(results)

@@ -44,3 +44,14 @@ create table if not exists lake_files (
     load_id integer not null,
     primary key (table_name, path)
 );
+
+-- Per lake file, the least and greatest value of each natural-key column (as text, in the
+-- order of the source's key): a new file whose range misses a listed file's range on any
+-- key column cannot share a key with it, so it is added beside it without rewriting the
+-- partition. Null (files listed before these columns existed): unknown, checked by key.
+alter table lake_files add column if not exists key_min varchar[];
+alter table lake_files add column if not exists key_max varchar[];
+-- The distinct values of the first key column, sorted, when there are few (a GPS file's
+-- plates): files whose ranges meet but whose values do not (the trucks of two counties on the
+-- same days) cannot share a key either. Null: many values, or unknown.
+alter table lake_files add column if not exists key_values varchar[];

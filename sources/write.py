@@ -41,6 +41,7 @@ def write_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec, plan: CastPlan
 _FILE_FORMAT = "format parquet, compression 'zstd', dictionary_size_limit 0"
 _LAKE_FORMAT = f"{_FILE_FORMAT}, partition_by (part), write_partition_columns false, return_stats"
 _RANGE_MIN_ROWS = 100_000  # average rows a partition needs to be written on its own
+_KEY_VALUES_MAX = 2_000  # a file's first key column's values are kept when at most this many
 
 
 @dataclass(frozen=True)
@@ -150,45 +151,150 @@ def has_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: SourceSpec, files: 
                        f"group by {key} having count(*) > 1 limit 1").fetchone() is not None
 
 
+@dataclass(frozen=True)
+class KeyRange:
+    """A lake file's least and greatest value of each key column (as text, in key order), and
+    its first key column's distinct values when there are at most `_KEY_VALUES_MAX`."""
+    lo: list[str]
+    hi: list[str]
+    values: list[str] | None
+
+
+def key_ranges(con: duckdb.DuckDBPyConnection, spec: SourceSpec, paths: list[Path]
+               ) -> dict[Path, KeyRange]:
+    """Per file, its `KeyRange`: exact, from a scan of the files' key columns (Parquet statistics
+    are not used: a writer may truncate them for long text)."""
+    if not paths:
+        return {}
+    lo = ", ".join(f"min({k})::varchar" for k in spec.key)
+    hi = ", ".join(f"max({k})::varchar" for k in spec.key)
+    first = spec.key[0]
+    found = con.execute(f"""
+        select filename, [{lo}], [{hi}], approx_count_distinct({first}) as n
+        from read_parquet({_listing(paths)}, filename = true) group by filename""").fetchall()
+    few = [f for f, _, _, n in found if n <= _KEY_VALUES_MAX]
+    values = dict(con.execute(f"""
+        select filename, list_sort(list(distinct {first}::varchar))
+        from read_parquet({_listing(few)}, filename = true) group by filename""").fetchall()
+                  ) if few else {}
+    return {Path(f): KeyRange(mins, maxs, v if (v := values.get(f)) is None
+                              or len(v) <= _KEY_VALUES_MAX else None)
+            for f, mins, maxs, _ in found}
+
+
+def _ranges_overlap(spec: SourceSpec, a: str, b: str) -> str:
+    """SQL: can a file listed as `a` share a key with one listed as `b`? Their ranges meet on
+    every key column and they share a value of the first (when both keep their values);
+    unknown (null) ranges always can."""
+    types = dict(columns_sql(spec))
+    meet = [f"coalesce(cast({a}.key_min[{i}] as {t}) <= cast({b}.key_max[{i}] as {t}), true) and "
+            f"coalesce(cast({a}.key_max[{i}] as {t}) >= cast({b}.key_min[{i}] as {t}), true)"
+            for i, t in enumerate((types[k] for k in spec.key), 1)]
+    meet.append(f"coalesce(list_has_any({a}.key_values, {b}.key_values), true)")
+    return " and ".join(meet)
+
+
+def _fill_unknown_ranges(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
+                         parts: list[str]) -> None:
+    """Key ranges for listed files of these partitions that have none (listed before the
+    ranges were kept), from the files themselves: once, in the caller's transaction."""
+    unknown = [p for (p,) in con.execute(
+        "select path from lake_files where table_name = $t and key_min is null and part in "
+        "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()]
+    for f, r in key_ranges(con, spec, [wh.lake / p for p in unknown]).items():
+        con.execute("update lake_files set key_min = $lo, key_max = $hi, key_values = $v "
+                    "where table_name = $t and path = $p",
+                    {"lo": r.lo, "hi": r.hi, "v": r.values, "t": spec.name,
+                     "p": f.relative_to(wh.lake).as_posix()})
+
+
 def write_lake(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
                new: list[LakeFile], load_id: int) -> int:
     """Put a file's partition files (written by `copy_partitions`) into the lake.
 
-    A partition that already holds rows is rewritten: its earlier rows not in the file, plus
-    the file's. New files get new names and are listed in `lake_files` in the caller's
-    transaction; the files they replace are removed by `prune_lake` after the commit.
+    A new partition file whose key ranges (`lake_files.key_min/key_max`, `key_values`) miss
+    those of every file already in its partition cannot share a key with them: it is added beside them, and
+    nothing is read or rewritten. Else the listed files whose ranges meet it are checked by
+    key: each one holding keys of the file is written again without those rows (a file of its
+    own, `_rewrite_without`); the file itself is always added as it is. Files in the lake are
+    never changed: new files get new names and are listed in `lake_files` in the
+    caller's transaction; the files they replace are removed by `prune_lake` after the commit.
     Returns how many earlier rows were replaced.
     """
+    if not new:
+        return 0
     cols = _lake_cols(spec)
     part = spec.lake_partition
-    parts = sorted({f.part for f in new})
-    old = con.execute("select part, path from lake_files where table_name = $t and part in "
-                      "(select unnest($parts))", {"t": spec.name, "parts": parts}).fetchall()
+    _fill_unknown_ranges(con, wh, spec, sorted({f.part for f in new}))
+    ranges = key_ranges(con, spec, [f.path for f in new])
+    con.execute("create or replace temp table _new_files (part varchar, path varchar, "
+                "key_min varchar[], key_max varchar[], key_values varchar[])")
+    con.executemany("insert into _new_files values (?, ?, ?, ?, ?)",
+                    [[f.part, str(f.path), r.lo, r.hi, r.values]
+                     for f in new for r in [ranges[f.path]]])
+    meeting = dict(con.execute(f"""select distinct o.path, o.part from lake_files o join _new_files n
+        on o.table_name = $t and o.part = n.part and {_ranges_overlap(spec, 'o', 'n')}""",
+                               {"t": spec.name}).fetchall())
+    con.execute("drop table _new_files")
     updated = 0
-    if old:
-        old_parts = {p for p, _ in old}
-        touched = [f for f in new if f.part in old_parts]
-        con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part "
-                    f"from read_parquet({_listing([wh.lake / p for _, p in old])})")
+    replaced: list[str] = []
+    if meeting:
+        by_name = {str(wh.lake / p): p for p in meeting}
+        con.execute(f"create or replace temp view _old as select {cols}, _load_id, {part} as part, "
+                    f"filename from read_parquet({_listing(list(by_name))}, filename = true)")
         con.execute(f"create or replace temp view _new as select {cols}, _load_id, {part} as part "
-                    f"from read_parquet({_listing([f.path for f in touched])})")
-        updated = con.execute(f"select count(*) from _old o semi join _new n on "
-                              f"{_key_match(spec, 'o', 'n')}").fetchone()[0]
-        merged = _copy(con, f"select * from _old o anti join _new n on {_key_match(spec, 'o', 'n')} "
-                            "union all select * from _new", wh.tmp / f"lake-{load_id}-merged", load_id)
+                    f"from read_parquet({_listing([f.path for f in new])})")
+        hits = con.execute(f"select filename, count(*) from _old o semi join _new n on "
+                           f"{_key_match(spec, 'o', 'n')} group by filename").fetchall()
+        updated = sum(n for _, n in hits)
+        if hits:
+            replaced = [by_name[f] for f, _ in hits]
+            kept = _rewrite_without(con, wh, spec, replaced, meeting, new, load_id)
+            new = new + kept
+            ranges |= key_ranges(con, spec, [f.path for f in kept])
         con.execute("drop view _old")
         con.execute("drop view _new")
-        new = [f for f in new if f.part not in old_parts] + merged
-    con.execute("delete from lake_files where table_name = $t and part in (select unnest($parts))",
-                {"t": spec.name, "parts": parts})
-    for p, rel, rows in _move_into_lake(wh, spec, new, load_id):
-        con.execute("insert into lake_files values ($t, $p, $path, $rows, $id)",
-                    {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id})
+    if replaced:
+        con.execute("delete from lake_files where table_name = $t and path in (select unnest($p))",
+                    {"t": spec.name, "p": replaced})
+    for f, (p, rel, rows) in _move_into_lake(wh, spec, new, load_id):
+        r = ranges[f]
+        con.execute("insert into lake_files (table_name, part, path, rows, load_id, key_min, "
+                    "key_max, key_values) values ($t, $p, $path, $rows, $id, $lo, $hi, $v)",
+                    {"t": spec.name, "p": p, "path": rel, "rows": rows, "id": load_id,
+                     "lo": r.lo, "hi": r.hi, "v": r.values})
     return updated
 
 
+def _rewrite_without(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: SourceSpec,
+                     replaced: list[str], part_of: dict[str, str], new: list[LakeFile],
+                     load_id: int) -> list[LakeFile]:
+    """Each listed file holding keys of the new files, written again without those rows: a
+    file of its own each, beside the new files (not merged with them), so a lake file keeps
+    the rows of one load and its key ranges stay as narrow as that load's. A file left empty
+    is dropped."""
+    out = wh.tmp / f"lake-{load_id}-merged"
+    out.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for i, rel in enumerate(replaced):
+        p = part_of[rel]
+        mine = [f.path for f in new if f.part == p]
+        target = out / f"kept{i}.parquet"
+        res = con.execute(
+            f"copy (select o.* from read_parquet('{_sql_str(str(wh.lake / rel))}') o anti join "
+            f"(select {', '.join(spec.key)} from read_parquet({_listing(mine)})) n on "
+            f"{_key_match(spec, 'o', 'n')}) to '{_sql_str(str(target))}' ({_FILE_FORMAT}, return_stats)")
+        count = dict(zip([d[0] for d in res.description], res.fetchone(), strict=True))["count"]
+        if count:
+            kept.append(LakeFile(p, target, count))
+        else:
+            target.unlink()
+    return kept
+
+
 def _move_into_lake(wh: Warehouse, spec: SourceSpec, files: list[LakeFile], load_id: int
-                    ) -> list[tuple[str, str, int]]:
+                    ) -> list[tuple[Path, tuple[str, str, int]]]:
+    """Move the files into the lake under new names: (where each was, (part, path, rows))."""
     listed = []
     seen: dict[str, int] = {}
     for f in sorted(files, key=lambda f: (f.part, str(f.path))):
@@ -197,7 +303,7 @@ def _move_into_lake(wh: Warehouse, spec: SourceSpec, files: list[LakeFile], load
         target = wh.lake / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         f.path.replace(target)
-        listed.append((f.part, rel, f.rows))
+        listed.append((f.path, (f.part, rel, f.rows)))
     return listed
 
 

@@ -30,18 +30,20 @@ FALSE_TIPS = [("养猪场", "养殖场臭味很大，晚上也有味道"), ("冷
 
 
 def generate(outdir: Path, scale: str = "small", seed: int = 0, as_of: date | None = None,
-             progress: Callable[[str], None] = print, blocks: int | None = None) -> dict:
+             progress: Callable[[str], None] = print, blocks: int | None = None,
+             jobs: int = 1) -> dict:
     """Write a synthetic county's inbox and truth; return counts per source and of the truth.
 
-    `blocks`: province scale only, the first N county blocks (default all 100)."""
+    `blocks`: province scale only, the first N county blocks (default all 100); `jobs`: that
+    many blocks generated at once, in worker processes (the output does not change)."""
     if scale not in ("small", "county", "province"):
         raise ValueError(f"scale {scale!r} is not available (small, county, province)")
     as_of = as_of or DEFAULT_AS_OF
     outdir = Path(outdir)
     if scale == "province":
         n_blocks = blocks or province.N_BLOCKS
-        progress(f"生成省级规模基准数据（{n_blocks} 个县区块, seed={seed}）")
-        return province.generate_province(outdir, seed, as_of, progress, n_blocks)
+        progress(f"生成省级规模基准数据（{n_blocks} 个县区块, seed={seed}, {jobs} 个进程）")
+        return province.generate_province(outdir, seed, as_of, progress, n_blocks, jobs=jobs)
     rng = np.random.default_rng(seed)
     n_acc, n_reg, n_perm, n_trucks = population.SCALES[scale]
     c = population.County(world=build_world(rng), rng=rng,

@@ -46,16 +46,33 @@ def inside(ring: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Even-odd ray casting of many points against one ring, vectorised over edges."""
     lon = np.atleast_1d(np.asarray(lon, float))
     lat = np.atleast_1d(np.asarray(lat, float))
-    x1, y1 = ring[:-1, 0], ring[:-1, 1]
-    x2, y2 = ring[1:, 0], ring[1:, 1]
+    x1, y1, y2, dx, dy = _edges(ring)
     res = np.zeros(lon.shape, bool)
     for s in range(0, lon.size, 2000):
         px, py = lon[s:s + 2000, None], lat[s:s + 2000, None]
         cross = (y1 > py) != (y2 > py)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xint = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
+        xint = x1 + (py - y1) * dx / dy
         res[s:s + 2000] = (cross & (px < xint)).sum(axis=1) % 2 == 1
     return res
+
+
+_EDGES: dict[int, tuple[np.ndarray, tuple[np.ndarray, ...]]] = {}
+
+
+def _edges(ring: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A ring's edges for `inside`, made once per ring (it is called for a handful of points
+    at a time, ~22k times a province block): x1, y1, y2, x2 - x1, and y2 - y1 with horizontal
+    edges' 0 set to 1 (no ray crosses them, so their intersection is never used; this saves
+    the division warnings' guard). The same floating-point values as computed in line."""
+    hit = _EDGES.get(id(ring))
+    if hit is None or hit[0] is not ring:
+        x1, y1 = ring[:-1, 0], ring[:-1, 1]
+        x2, y2 = ring[1:, 0], ring[1:, 1]
+        dy = y2 - y1
+        hit = _EDGES[id(ring)] = (ring, (x1, y1, y2, x2 - x1, np.where(dy == 0, 1.0, dy)))
+        if len(_EDGES) > 64:
+            _EDGES.pop(next(iter(_EDGES)))
+    return hit[1]
 
 
 @dataclass

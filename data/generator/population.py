@@ -52,6 +52,7 @@ class County:
     factory_hosts: list[tuple[dict, dict]] = field(default_factory=list)
     _next_acct: int = 0
     _firm_names: set[str] = field(default_factory=set)
+    _villages: dict[str | None, tuple[list[dict], np.ndarray]] = field(default_factory=dict)
 
     def new_account_no(self) -> str:
         """10-digit 户号 with a leading zero (kept as text downstream)."""
@@ -68,11 +69,15 @@ class County:
         return self.factory_hosts[int(self.rng.integers(len(self.factory_hosts)))]
 
     def village(self, township: str | None = None) -> dict:
-        v = self.world.villages
-        if township:
-            v = v.filter(pl.col("township") == township)
-        w = v["size"].to_numpy()
-        return v.row(int(self.rng.choice(v.height, p=w / w.sum())), named=True)
+        """A village drawn by size (of one township, if given)."""
+        if township not in self._villages:  # rows and weights made once per township
+            v = self.world.villages
+            if township:
+                v = v.filter(pl.col("township") == township)
+            w = v["size"].to_numpy()
+            self._villages[township] = (v.rows(named=True), w / w.sum())
+        rows, p = self._villages[township]
+        return dict(rows[int(self.rng.choice(len(rows), p=p))])
 
     def near(self, lon: float, lat: float, sigma_m: float) -> tuple[float, float]:
         p = self.world.scatter(self.rng, lon, lat, sigma_m)[0]

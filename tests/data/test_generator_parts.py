@@ -44,3 +44,47 @@ def test_province_rows_take_contract_labels():
     assert df.columns == ["户号", "户名", "用电地址", "用电类别", "动力电", "立户日期"]
     assert df["动力电"].to_list() == ["是", "否"]
     assert df["户号"].dtype == pl.Utf8
+
+
+def _inside_inline(ring, lon, lat):
+    """`geography.inside` as it was written before its edges were cached (the reference)."""
+    x1, y1 = ring[:-1, 0], ring[:-1, 1]
+    x2, y2 = ring[1:, 0], ring[1:, 1]
+    px, py = np.asarray(lon)[:, None], np.asarray(lat)[:, None]
+    cross = (y1 > py) != (y2 > py)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xint = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
+    return (cross & (px < xint)).sum(axis=1) % 2 == 1
+
+
+def test_inside_same_as_the_inline_formula():
+    """Cached edges (horizontal ones included) give the very same answers, points on the
+    ring's vertices and edges too."""
+    from data.generator.geography import inside
+
+    rng = np.random.default_rng(3)
+    ring = np.array([[0, 0], [4, 0], [4, 3], [2, 3], [2, 1], [0, 1], [0, 0]], float)
+    lon = np.r_[rng.uniform(-1, 5, 5000), ring[:, 0], [1.0, 3.0, 2.0]]
+    lat = np.r_[rng.uniform(-1, 4, 5000), ring[:, 1], [0.0, 3.0, 2.0]]
+    assert (inside(ring, lon, lat) == _inside_inline(ring, lon, lat)).all()
+    assert (inside(ring * 1.0, lon, lat) == _inside_inline(ring, lon, lat)).all()  # another ring
+
+
+def test_word_draws_from_arrays_same_as_from_lists():
+    """Names, phones, plates and codes drawn from the cached arrays equal the draws from the
+    lists they replaced, from the same generator state."""
+    from data.generator import texts as tx
+
+    def person_from_lists(rng):
+        n = 2 if rng.random() < 0.7 else 1
+        return str(rng.choice(tx.SURNAMES)) + "".join(rng.choice(tx.GIVEN, n))
+
+    def plate_from_lists(rng):
+        return "晋M" + str(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ"))) + "".join(
+            rng.choice(list("0123456789"), 4))
+
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    for _ in range(200):
+        assert tx.person(a) == person_from_lists(b)
+        assert tx.plate(a) == plate_from_lists(b)
+    assert a.random() == b.random()
