@@ -88,3 +88,26 @@ def test_word_draws_from_arrays_same_as_from_lists():
         assert tx.person(a) == person_from_lists(b)
         assert tx.plate(a) == plate_from_lists(b)
     assert a.random() == b.random()
+
+
+def test_province_blocks_draw_their_own_plates_waybill_and_permit_numbers():
+    """Two blocks whose trucks drew the same plate and waybill number, and whose plants drew the
+    same permit number: after own_keys no key is shared, and the truth's plates follow."""
+    from types import SimpleNamespace
+
+    from data.generator.province import own_keys
+
+    def block(b):
+        pts = pl.DataFrame({"车牌号": ["晋MS9583", "豫CA1234"], "定位时间": [1, 2]})
+        wb = pl.DataFrame({"运单编号": ["YD2026111600001"], "车牌号": ["晋MS9583"]})
+        c = SimpleNamespace(sites=[{"plates": ["晋MS9583"]}], decoys=[{"plates": []}],
+                            permits=[{"permit_no": "(晋)WH安许证字[2023]945"}])
+        pts, wb = own_keys(b, pts, wb, c)
+        return pts, wb, c
+
+    (p0, w0, c0), (p7, w7, c7) = block(0), block(7)
+    assert set(p0["车牌号"]).isdisjoint(p7["车牌号"]) and set(w0["运单编号"]).isdisjoint(w7["运单编号"])
+    assert p7["车牌号"].to_list() == ["晋MA7000", "豫CA7001"]  # the region kept, numbered per block
+    assert w7.row(0) == ("YD2026111600700001", "晋MA7000")
+    assert c7.sites[0]["plates"] == ["晋MA7000"] and c7.permits[0]["permit_no"] == "(晋)WH安许证字[2023]007945"
+    assert c0.permits[0]["permit_no"] != c7.permits[0]["permit_no"]
