@@ -82,16 +82,22 @@ def copy_partitions(con: duckdb.DuckDBPyConnection, spec: SourceSpec, rows: str,
     for r in ranges:
         target = out / f"part={r.part}" / f"load{load_id}_0.parquet"
         target.parent.mkdir(parents=True)
-        res = con.execute(
-            f"copy ({select} from {rows} where {r.column} between {r.lo} and {r.hi} "
-            f"and {spec.lake_partition} = {r.part}) to '{_sql_str(str(target))}' "
-            f"({_FILE_FORMAT}, return_stats)")
-        count = dict(zip([d[0] for d in res.description], res.fetchone(), strict=True))["count"]
-        if count:
-            files.append(LakeFile(r.part, target, count))
-        else:
-            target.unlink()
+        f = _copy_file(con, f"{select} from {rows} where {r.column} between {r.lo} and {r.hi} "
+                            f"and {spec.lake_partition} = {r.part}", r.part, target)
+        if f:
+            files.append(f)
     return files
+
+
+def _copy_file(con: duckdb.DuckDBPyConnection, select: str, part: str, target: Path) -> LakeFile | None:
+    """Write `select` as one Parquet file; its rows counted by the write itself. None (and no
+    file) when it holds no rows."""
+    res = con.execute(f"copy ({select}) to '{_sql_str(str(target))}' ({_FILE_FORMAT}, return_stats)")
+    count = dict(zip([d[0] for d in res.description], res.fetchone(), strict=True))["count"]
+    if count:
+        return LakeFile(part, target, count)
+    target.unlink()
+    return None
 
 
 @dataclass(frozen=True)
@@ -279,16 +285,11 @@ def _rewrite_without(con: duckdb.DuckDBPyConnection, wh: Warehouse, spec: Source
     for i, rel in enumerate(replaced):
         p = part_of[rel]
         mine = [f.path for f in new if f.part == p]
-        target = out / f"kept{i}.parquet"
-        res = con.execute(
-            f"copy (select o.* from read_parquet('{_sql_str(str(wh.lake / rel))}') o anti join "
-            f"(select {', '.join(spec.key)} from read_parquet({_listing(mine)})) n on "
-            f"{_key_match(spec, 'o', 'n')}) to '{_sql_str(str(target))}' ({_FILE_FORMAT}, return_stats)")
-        count = dict(zip([d[0] for d in res.description], res.fetchone(), strict=True))["count"]
-        if count:
-            kept.append(LakeFile(p, target, count))
-        else:
-            target.unlink()
+        f = _copy_file(con, f"select o.* from read_parquet('{_sql_str(str(wh.lake / rel))}') o anti join "
+                            f"(select {', '.join(spec.key)} from read_parquet({_listing(mine)})) n on "
+                            f"{_key_match(spec, 'o', 'n')}", p, out / f"kept{i}.parquet")
+        if f:
+            kept.append(f)
     return kept
 
 
