@@ -18,13 +18,9 @@ from pathlib import Path
 import pyarrow as pa
 
 
-def entity_ranks(con, entities: list[dict], week: str) -> list[int | None]:
-    """Best lead rank per truth entity (None when no listed lead holds any of its records)."""
-    return [r for r, _ in entity_leads(con, entities, week)]
-
-
 def entity_leads(con, entities: list[dict], week: str) -> list[tuple[int | None, str | None]]:
-    """Per truth entity, its best lead's rank and suspected category (None, None: no lead)."""
+    """Per truth entity, its best lead's rank and suspected category (None, None when no
+    listed lead holds any of its records)."""
     rows = []
     for i, e in enumerate(entities):
         rows += [(i, "power_account", a) for a in e.get("account_nos", [])]
@@ -66,7 +62,7 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
     planted_keys = {k for p in truth["planted"] for f in ("account_nos", "usccs") for k in p.get(f, [])}
     innocent = [d for d in truth["decoys"]
                 if not planted_keys & {k for f in ("account_nos", "usccs") for k in d.get(f, [])}]
-    decoys = entity_ranks(con, innocent, result["week"])
+    decoys = [r for r, _ in entity_leads(con, innocent, result["week"])]
     con.close()
     n = len(planted)
     top50 = [(p, c) for p, (r, c) in zip(truth["planted"], planted_leads, strict=True)

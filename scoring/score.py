@@ -10,9 +10,11 @@ detectors that can state one fact (`same_fact`: growth against last year and aga
 months before; the night share against the class and on its own) count once: the weaker part
 is kept with 0 points and says so.
 
-The suspected category (contract §4) is the hint of the strongest part that has one; when no
-part hints, the site's make-up decides (a registered firm → 2, a person or no registration →
-3). 死灰复燃 is a status, carried by the `relit` detector's hint '复燃'.
+The suspected category (contract §4) is the hint of the strongest part that says what kind of
+site it is (1 licensed plant, 4 厂中厂, 5 disguised name, 6 fuel yard), else of the strongest
+part that says who works there (2, 3); when no part hints, the site's make-up decides (a
+registered firm 存续/停业 → 2; a person, a struck-off firm or no registration → 3). 死灰复燃 is
+a status, carried by the `relit` detector's hint '复燃'.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import sources
 from data.generator import decoys, planted, population, power_out, tracks
 from data.generator.geography import World, build_world, to_m
 from data.generator.mess import BadRows
-from data.generator.texts import _PLATE_LETTERS
+from data.generator.texts import numbered_plate
 
 N_BLOCKS = 100
 N_DAYS = 730
@@ -93,8 +93,7 @@ def generate_province(outdir: Path, seed: int, as_of: date, progress, n_blocks: 
 def block_plate(plate: str, b: int, i: int) -> str:
     """The i-th plate of block b: the region kept (晋M, 豫C …), the rest numbered so that no
     two blocks share one (b < 100, i < 1000: letter A–K, then four digits)."""
-    g = b * 1000 + i
-    return plate[:2] + str(_PLATE_LETTERS[g // 10_000]) + f"{g % 10_000:04d}"
+    return numbered_plate(plate[:2], b * 1000 + i)
 
 
 def own_keys(b: int, pts: pl.DataFrame, wb: pl.DataFrame, c: population.County

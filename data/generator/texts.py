@@ -114,6 +114,11 @@ def plate(rng: np.random.Generator, region: str = "晋M", trailer: bool = False)
     return region + str(rng.choice(_PLATE_LETTERS)) + "".join(rng.choice(_DIGITS, 4))
 
 
+def numbered_plate(region: str, n: int) -> str:
+    """The n-th plate of a region (n < 240,000): a letter, then four digits (晋M + A0042)."""
+    return region + str(_PLATE_LETTERS[n // 10_000]) + f"{n % 10_000:04d}"
+
+
 def firm_name(rng: np.random.Generator, word: str, form: str, county: str = "夏县") -> str:
     zh = str(rng.choice(_ZIHAO))
     if rng.random() < 0.3:
