@@ -203,7 +203,8 @@ established as (
     group by account_no
 ),
 
-scored as (
+found as (
+    -- the paths that flag an account, each as how far past its threshold it is (0–1)
     select
         m.site_id,
         j.*,
@@ -211,36 +212,38 @@ scored as (
                  and e.off_kwh >= $established_share * e.busy_kwh
                  and not (j.share_rose or j.night_added), false) as established,
         e.ly_kwh, e.off_kwh,
+        case when j.share >= j.lo and j.night_kwh_day >= $min_night_kwh
+             then least((j.share - j.lo) / (j.hi - j.lo), 1) end as level_part,
         greatest(
-            case when j.share >= j.lo and j.night_kwh_day >= $min_night_kwh then 0.3 + 0.7 * (
-                0.7 * least((j.share - j.lo) / (j.hi - j.lo), 1)
-                + 0.3 * least(greatest(ln(j.night_kwh_day / $min_night_kwh)
-                                       / ln($full_night_kwh / $min_night_kwh), 0), 1)) end,
             -- a rise of the night share over the account's own recent past
             case when j.share_rose
-                 then 0.3 + 0.7 * (
-                    0.7 * least((j.share - j.share_before - $min_rise) / ($full_rise - $min_rise), 1)
-                    + 0.3 * least(greatest(ln(j.night_added_kwh / $min_night_kwh)
-                                           / ln($full_night_kwh / $min_night_kwh), 0), 1)) end,
+                 then least((j.share - j.share_before - $min_rise) / ($full_rise - $min_rise), 1) end,
             -- a big load added mostly at night
             case when j.night_added
-                 then 0.3 + 0.7 * (
-                    0.7 * least((j.added_night_share - $min_added_night_share)
-                                / (1 - $min_added_night_share), 1)
-                    + 0.3 * least(greatest(ln(j.night_added_kwh / $min_night_kwh)
-                                           / ln($full_night_kwh / $min_night_kwh), 0), 1)) end)
-        * case when j.source = 'valley' then $proxy_weight else 1 end
-        * case when j.trade_word is not null then $trade_discount else 1 end
-        * case when j.follows_tariff then $tariff_discount else 1 end
-        * case when j.dawn_trade then $dawn_discount else 1 end
-        * case when coalesce(e.ly_n >= $min_days and e.ly_kwh >= $established_share * e.busy_kwh
-                             and e.off_kwh >= $established_share * e.busy_kwh
-                             and not (j.share_rose or j.night_added), false)
-               then $established_discount else 1 end as score
+                 then least((j.added_night_share - $min_added_night_share)
+                            / (1 - $min_added_night_share), 1) end) as new_part
     from judged as j
     join members as m using (account_no)
     left join established as e using (account_no)
     where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh) or j.share_rose or j.night_added
+),
+
+scored as (
+    -- 0.3 at a path's threshold, 1 at its full value (70 %) and full_night_kwh (30 %, log scale:
+    -- the night kWh a day, or those added for a new night load), times the discounts
+    select
+        *,
+        greatest(
+            case when level_part is not null then 0.3 + 0.7 * (0.7 * level_part + 0.3 * least(greatest(
+                ln(night_kwh_day / $min_night_kwh) / ln($full_night_kwh / $min_night_kwh), 0), 1)) end,
+            case when new_part is not null then 0.3 + 0.7 * (0.7 * new_part + 0.3 * least(greatest(
+                ln(night_added_kwh / $min_night_kwh) / ln($full_night_kwh / $min_night_kwh), 0), 1)) end)
+        * case when source = 'valley' then $proxy_weight else 1 end
+        * case when trade_word is not null then $trade_discount else 1 end
+        * case when follows_tariff then $tariff_discount else 1 end
+        * case when dawn_trade then $dawn_discount else 1 end
+        * case when established then $established_discount else 1 end as score
+    from found
 ),
 
 best as (
