@@ -147,11 +147,12 @@ def build_tracks(c: County, n_trucks: int, as_of: date, n_days: int = 14,
     for tr in trucks:
         pos = exits[int(rng.integers(len(exits)))] if tr.outside else (
             tr.home if rng.random() < .35 else tr.depot)
+        t = 0.0
         for d in range(n_days):
             jobs = tr.jobs.get(d, [])
             if tr.outside and not jobs:
                 continue
-            t = d * 86400.0
+            t = max(d * 86400.0, t)  # a night trip may end after midnight: no track goes back
             day_jobs = [j for j in jobs if not j["night"]]
             night_jobs = [j for j in jobs if j["night"]]
             works = bool(day_jobs) or (not tr.outside and rng.random() < .6)
@@ -160,8 +161,9 @@ def build_tracks(c: County, n_trucks: int, as_of: date, n_days: int = 14,
             t = dep
             if works:
                 t = _drive(c, pos, park, t, tr.pts)  # load at the park
-                _park(c, park, t, t + rng.uniform(1800, 4000), tr.pts)
-                t += rng.uniform(1800, 4000)
+                load = rng.uniform(1800, 4000)
+                _park(c, park, t, t + load, tr.pts)
+                t += load
                 pos = park
                 for j in day_jobs or [None]:
                     dest = (j["lon"], j["lat"]) if j else exits[int(rng.integers(len(exits)))]
