@@ -3,7 +3,8 @@
 Night load (cold stores, ice and bread makers, water works, 24-hour park plants), surges
 (irrigation rounds, new businesses ramping, legitimate new orders), suspicious names
 (生物/科技/新材料 firms doing non-chemical work), chemicals in the 经营范围 (fuel retailers,
-agri-supply shops, licensed traders), three-phase rural houses, closed sites that stay dark.
+agri-supply shops, licensed traders), three-phase rural houses, closed sites that stay dark,
+chemical producers that need no permit, ordinary firms receiving hazardous goods by truck.
 The licensed park plants and fuel stations are built here too: they are the county's legal
 chemical economy, and the trucks' usual destinations.
 """
@@ -229,6 +230,79 @@ def _pumps(c: County, n: int) -> None:
                a["township"])
 
 
+# Chemical producers that need no hazardous-chemical permit: their products are not in the
+# 危险化学品目录 (water-based coatings, water treatment agents, fertiliser, detergents,
+# concrete admixtures, plastics compounding, glues). Every real county's registry holds such
+# firms under GB/T 4754 division 26, some named 化工 or 科技, some buying a hazardous raw
+# material by tanker. word, scope, code, profile, base kWh, raw material by road, description
+NO_PERMIT_CHEM = [
+    ("涂料", "水性涂料、腻子粉、真石漆生产、销售（不含危险化学品）", "2641", "factory_day", 300, "",
+     "水性涂料厂（产品不属危险化学品，无需安全生产许可）"),
+    ("净水材料", "水处理剂（聚合氯化铝、聚丙烯酰胺）生产、销售（不含危险化学品）", "2662", "factory_24h",
+     700, "盐酸", "净水剂厂，盐酸为原料（使用，不需许可）"),
+    ("复合肥", "复混肥料、掺混肥料生产、销售；化肥销售", "2624", "factory_day", 600, "",
+     "复合肥厂（掺混造粒）"),
+    ("日化", "洗衣液、洗洁精、洗手液生产、销售（不含危险化学品）", "2681", "factory_day", 200,
+     "氢氧化钠溶液", "日化厂，液碱为原料"),
+    ("建材科技", "混凝土外加剂（聚羧酸减水剂）生产、销售；建材销售", "2662", "factory_day", 400, "丙烯酸",
+     "混凝土外加剂厂，名称含科技，罐车运来丙烯酸（使用，不需许可）"),
+    ("塑胶", "改性塑料颗粒、色母粒生产、销售", "2651", "factory_24h", 1500, "",
+     "塑料改性造粒厂，24小时生产"),
+    ("化工", "白乳胶、水性胶粘剂、腻子粉生产、销售（不含危险化学品）", "2669", "factory_day", 250, "",
+     "胶粘剂厂，名称含化工，产品不属危险化学品"),
+]
+
+# Ordinary firms that legally receive hazardous goods by hazmat truck, under an e-waybill that
+# names them (users need no permit): FIRMS key, cargo, tanker, description
+HAZMAT_USERS = [
+    ("restaurant", "液化石油气", True, "酒店自设液化石油气储罐，槽车白天充装"),
+    ("building", "柴油", True, "建材厂自备柴油给铲车、搅拌车加注，罐车送油"),
+    ("metal", "氧气", False, "钢结构厂切割用氧气，气瓶车送货"),
+    ("furniture", "稀释剂", False, "家具厂喷漆用稀释剂、油漆，危货车送货"),
+    ("brick", "柴油", True, "砖厂自备柴油，罐车送油"),
+    ("metal", "溶解乙炔", False, "钢结构厂焊割用乙炔，气瓶车送货"),
+    ("food", "液化石油气", True, "食品厂锅炉用液化石油气，槽车送气"),
+]
+
+
+def _no_permit_chem(c: County, n: int) -> None:
+    rng = c.rng
+    for k in range(n):
+        word, scope, code, profile, base, raw, desc = NO_PERMIT_CHEM[k % len(NO_PERMIT_CHEM)]
+        v = c.village()
+        lon, lat = c.near(v["lon"], v["lat"], 1200)
+        f = c.add_firm(key=word, v=v, lon=lon, lat=lat, scope=scope, code=code,
+                       name=tx.firm_name(rng, word, "有限公司"))
+        a = c.add_account(name=f["name"], v=v, lon=lon, lat=lat,
+                          tariff="大工业用电" if base >= 600 else "一般工商业用电", profile=profile,
+                          base_kwh=base * rng.lognormal(0, .4), three_phase=True,
+                          address=f["address"], uscc=f["uscc"] if rng.random() < .5 else "")
+        _decoy(c, "chem_no_permit_needed", desc, f, [a], lon, lat, v["township"])
+        if raw:
+            c.visits.append(dict(owner=c.decoys[-1]["id"], lon=lon, lat=lat, night=False,
+                                 dwell_min=float(rng.uniform(30, 90)), cargo=raw, waybill="self",
+                                 tanker=True, consignee=f, outside=False, legit=True,
+                                 reps=(1, 4)))
+
+
+def _hazmat_users(c: County, n: int) -> None:
+    rng = c.rng
+    for k in range(n):
+        key, cargo, tanker, desc = HAZMAT_USERS[k % len(HAZMAT_USERS)]
+        v = c.village()
+        _, _, _, _, tariff, profile, _, base = tx.FIRMS[key]
+        lon, lat = c.near(v["lon"], v["lat"], 350 if profile == "shop" else 900)
+        f = c.add_firm(key=key, v=v, lon=lon, lat=lat)
+        a = c.add_account(name=f["name"], v=v, lon=lon, lat=lat, tariff=tariff, profile=profile,
+                          base_kwh=base * rng.lognormal(0, .4), three_phase=True,
+                          address=f["address"])
+        _decoy(c, "hazmat_user", desc, f, [a], lon, lat, v["township"])
+        c.visits.append(dict(owner=c.decoys[-1]["id"], lon=lon, lat=lat,
+                             night=bool(rng.random() < .1), dwell_min=float(rng.uniform(15, 60)),
+                             cargo=cargo, waybill="self", tanker=tanker, consignee=f,
+                             outside=False, legit=True, reps=(1, 5), tons=(1, 6)))
+
+
 def build_decoys(c: County, scale: str, progress) -> None:
     k = 1 if scale == "small" else 4
     _park(c, 4 if scale == "small" else 12)
@@ -240,6 +314,9 @@ def build_decoys(c: County, scale: str, progress) -> None:
     _houses(c, 3 * k)
     _closed_dark(c, 3 * k)
     _pumps(c, 3 * k)
+    if scale != "province_block":  # the province benchmark's blocks stay as measured (v4)
+        _no_permit_chem(c, 3 * k)
+        _hazmat_users(c, 4 * k)
     n_perm = SCALES[scale][2]
     while len(c.permits) < n_perm:  # more licensed traders to reach the county's permit count
         _shops(c, 1, all_traders=True)

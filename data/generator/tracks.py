@@ -78,7 +78,7 @@ def _assign(c: County, trucks: list[Truck], n_days: int) -> None:
     rng = c.rng
     local = [t for t in trucks if not t.outside]
     for vis in c.visits:
-        reps = int(rng.integers(3, 9)) if vis.get("legit") else 1
+        reps = int(rng.integers(*vis.get("reps", (3, 9)))) if vis.get("legit") else 1
         for _ in range(reps):
             pool = [t for t in local if t.tanker == vis["tanker"]] or local
             if vis["outside"] and not vis.get("legit"):
@@ -112,7 +112,7 @@ def _waybill(c: County, tr: Truck, vis: dict, day: date, rows: list) -> None:
                  "托运人": shipper if vis.get("legit") or rng.random() < .6 else park["name"],
                  "收货人": (cons or {}).get("name", "个人"), "装货地址": shipper.replace("化工有限公司",
                  "工业园区"), "卸货地址": unload, "货物名称": vis["cargo"],
-                 "UN编号": tx.CHEM_UN.get(vis["cargo"], ""), "数量": f"{rng.integers(5, 32)}吨",
+                 "UN编号": tx.CHEM_UN.get(vis["cargo"], ""), "数量": f"{rng.integers(*vis.get('tons', (5, 32)))}吨",
                  "起运日期": day, "装货经度": None, "装货纬度": None,
                  "卸货经度": ulon, "卸货纬度": ulat})
 
