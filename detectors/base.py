@@ -80,6 +80,19 @@ def install_waybill_macros(con: duckdb.DuckDBPyConnection) -> None:
     run_all(con, Path(__file__).with_name("waybill_common.sql"))
 
 
+def install_consigned_waybills(con: duckdb.DuckDBPyConnection, as_of: dt.date, waybill_days: int,
+                               reach_m: float) -> None:
+    """Temp table `consigned_waybills`: the e-waybills of the window naming their site as
+    consignee, with `use_label` where the site's own trade uses the goods (waybill_common.sql,
+    xhg_consigned_waybills). Materialised, not called inside a detector's query: a detector's
+    CTEs may bear the names of the tables the macro reads (`waybills`, `registry`) and would
+    shadow them."""
+    install_waybill_macros(con)
+    con.execute("create or replace temp table consigned_waybills as "
+                "select * from xhg_consigned_waybills($as_of, $days, $reach_m)",
+                {"as_of": as_of, "days": waybill_days, "reach_m": reach_m})
+
+
 def install_growth_macros(con: duckdb.DuckDBPyConnection) -> None:
     """How a rise in consumption scores, shared by power_surge and power_yoy (growth_common.sql)."""
     run_all(con, Path(__file__).with_name("growth_common.sql"))

@@ -16,7 +16,9 @@ account belongs to the site and `idle_factor` when its accounts' median day over
 `recent_days` is below `idle_kwh` (a registration on paper, or an office: no plant runs on
 that; a county's registry holds many chemical firms that never started). Scope: a hazardous
 chemical in a production clause 0.88–0.95, a 化工 word its own weight (chem_terms.CHEM_WORDS),
-halved when the clause says 不含危险化学品; code weights in chem_terms.CODE_WEIGHTS (fertiliser,
+halved when the clause says 不含危险化学品 (and the code's weight halved too where the scope
+declares 不含危险化学品 at all: most division-26 firms make goods that need no permit, such as
+water-based coatings, water treatment agents, glues, and say so); code weights in chem_terms.CODE_WEIGHTS (fertiliser,
 daily chemicals low).
 Category hint: '1' for an existing chemical firm (a trading permit only, or a lapsed permit),
 '6' for fuel trade, '3' for 个体工商户 (USCC 92…) or workshop-like names, else '2'.
@@ -54,6 +56,8 @@ class Params:
     recent_days: int = 30
     idle_kwh: float = 20.0  # the site's median day below this: an office, not a plant running
     idle_factor: float = 0.6
+    declared_safe_pattern: str = "不含危险化学品|不含危化品|非危险化学品"
+    declared_safe_factor: float = 0.5  # the code's weight where the scope declares no hazchem
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:

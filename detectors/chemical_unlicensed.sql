@@ -9,7 +9,10 @@ members as (
 ),
 
 registrations as (
-    select uscc, name, status, status_class, industry_code from registry
+    select uscc, name, status, status_class, industry_code,
+           -- the registration itself says its products are no hazardous chemicals
+           regexp_matches(coalesce(scope, ''), $declared_safe_pattern) as declared_safe
+    from registry
 ),
 
 scope_facts as (
@@ -69,7 +72,7 @@ permit_state as (
 
 evidence as (
     select
-        r.site_id, r.uscc, r.name, r.status, r.status_class, r.industry_code,
+        r.site_id, r.uscc, r.name, r.status, r.status_class, r.industry_code, r.declared_safe,
         c.code_name,
         coalesce(c.code_weight, 0) as code_weight,
         coalesce(s.scope_score, 0) as scope_score,
@@ -93,7 +96,9 @@ scored as (
     select
         *,
         -- code and scope are partly the same evidence: the code counts half beside a scope
-        1 - (1 - scope_score) * (1 - code_weight * (case when scope_score > 0 then 0.5 else 1 end))
+        -- a scope declaring 不含危险化学品 makes the code count half again
+        1 - (1 - scope_score) * (1 - code_weight * (case when scope_score > 0 then 0.5 else 1 end)
+                                                 * (case when declared_safe then $declared_safe_factor else 1 end))
             as chem_score,
         case status_class
             when 'revoked' then $inactive_factor
@@ -145,7 +150,8 @@ select
             then '经营范围含化工类生产：' || array_to_string(prod_words, '、')
                 || case when negated then '（注明不含危险化学品）' else '' end end,
         case when code_weight > 0
-            then '行业代码 ' || industry_code || '（' || code_name || '）' end,
+            then '行业代码 ' || industry_code || '（' || code_name || '）'
+                 || case when declared_safe then '，经营范围注明不含危险化学品' else '' end end,
         case when chem_score = 0 and fuel_trade then '经营范围含汽油/柴油等成品油经营' end,
         case
             when has_valid then '仅持' || valid_types || '，无安全生产许可'
@@ -160,7 +166,8 @@ select
     json_object(
         'uscc', uscc, 'industry_code', industry_code, 'code_weight', code_weight,
         'scope_score', round(scope_score, 3), 'prod_hazchem', prod_hazchem,
-        'prod_words', prod_words, 'negated', negated, 'fuel_trade', fuel_trade,
+        'prod_words', prod_words, 'negated', negated, 'declared_safe', declared_safe,
+        'fuel_trade', fuel_trade,
         'has_valid_permit', has_valid, 'valid_types', valid_types,
         'last_expired', last_expired, 'status_class', status_class, 'has_power', has_power,
         'recent_kwh', round(recent_kwh, 1)

@@ -17,7 +17,10 @@ lye, bleach, technical gases; four a month score 0.31), `fuel_factor` for fuel
 A chemical (neither consumable nor fuel) delivered to a site whose registrations name no
 trade that uses chemicals (`chemical_trade_pattern` in 经营范围 or name: 化工, 涂料, 医药,
 电镀 …) — a steel-structure firm, a feed mill, an unregistered house — weighs
-`unrelated_factor` more, and the reason says so.
+`unrelated_factor` more, and the reason says so. Goods the consignee's registered trade uses
+itself (a restaurant's LPG, a brick works' diesel, a steel fabricator's oxygen, a furniture
+maker's thinner: `xhg_consigned_waybills` in waybill_common.sql) weigh `in_trade_factor`:
+users need no permit and every county has many; the reason says so.
 Score 1 − Π(1 − weight): one tanker of a solvent 0.35 (0.53 where no trade uses it), three
 ~0.73, six ~0.93.
 
@@ -59,6 +62,7 @@ class Params:
         "|乙炔|溶解乙炔|液化石油气|过氧化氢)(溶液)?$")
     fuel_pattern: str = "(汽油|柴油|煤油|燃料油|成品油)"
     unrelated_factor: float = 1.5  # a chemical delivered where no registered trade uses one
+    in_trade_factor: float = 0.3  # goods the consignee's own trade uses (xhg_consigned_waybills)
     # a registered trade (经营范围 or name) that buys chemicals for its own business
     chemical_trade_pattern: str = (
         "化工|化学|危险化学品|危化|涂料|油漆|喷漆|溶剂|试剂|医药|药品|农药|染料|印染|油墨|胶粘|树脂|"

@@ -18,12 +18,23 @@ licensed as (
     where p.valid_until >= $as_of
 ),
 
+in_trade as (
+    -- goods the consignee's registered trade uses itself (a restaurant's LPG, a furniture
+    -- maker's thinner): xhg_consigned_waybills
+    select site_id, waybill_no, use_label
+    from xhg_consigned_waybills($as_of, $waybill_days, $reach_m)
+    where use_label is not null
+),
+
 kinds as (
     select d.*,
            case when regexp_matches(d.cargo, $fuel_pattern) then 'fuel'
                 when regexp_matches(d.cargo, $consumable_pattern) then 'consumable'
-                else 'chemical' end as kind
-    from deliveries as d anti join licensed as l using (site_id)
+                else 'chemical' end as kind,
+           t.use_label
+    from deliveries as d
+    anti join licensed as l using (site_id)
+    left join in_trade as t using (site_id, waybill_no)
 ),
 
 related as (
@@ -40,9 +51,11 @@ weighted as (
     select k.*,
            $per_delivery * case when kind = 'fuel' then $fuel_factor
                                 when kind = 'consumable' then $consumable_factor
+                                when use_label is not null then 1.0
                                 when r.site_id is null then $unrelated_factor
-                                else 1.0 end as w,
-           r.site_id is null as unrelated
+                                else 1.0 end
+                         * case when use_label is not null then $in_trade_factor else 1.0 end as w,
+           r.site_id is null and use_label is null as unrelated
     from kinds as k left join related as r using (site_id)
 ),
 
@@ -71,7 +84,9 @@ per_site as (
            string_agg(distinct cargo, '、' order by cargo) as cargo,
            string_agg(cargo || coalesce(' ' || quantity, ''), '、' order by ship_date, waybill_no)
                filter (where kind <> 'consumable') as loads,
-           string_agg(distinct cargo, '、' order by cargo) filter (where kind = 'consumable') as consumables
+           string_agg(distinct cargo, '、' order by cargo) filter (where kind = 'consumable') as consumables,
+           count(*) filter (where use_label is not null) as n_in_trade,
+           string_agg(distinct use_label, '、' order by use_label) as uses
     from weighted
     group by site_id
 )
@@ -92,11 +107,14 @@ select
         || coalesce(s.consignee, '不明') || '」），分布在 ' || s.n_days || ' 天：'
         || coalesce(s.loads, s.cargo)
         || coalesce('（另有常见工业辅料：' || s.consumables || '）', '')
+        || case when s.n_in_trade > 0
+            then '（其中 ' || s.n_in_trade || ' 车次为本单位登记行业自用的物资：' || s.uses
+                 || '，可能为正常使用，权重较低）' else '' end
         || '；本场所无有效危险化学品许可'
         || case when s.unrelated then '，登记经营范围与化学品无关' else '' end as reason,
     json_object('deliveries', s.n, 'chemical', s.n_chemical, 'fuel', s.n_fuel, 'days', s.n_days,
                 'consignee', s.consignee, 'by_unload_point', s.by_point, 'cargo', s.cargo,
-                'unrelated_trade', s.unrelated,
+                'unrelated_trade', s.unrelated, 'in_trade', s.n_in_trade, 'uses', s.uses,
                 'first_day', s.first_day, 'last_day', s.last_day)::varchar as facts
 from per_site as s
 join identity as i using (site_id)

@@ -11,14 +11,18 @@ a mixed carrier. Flags a site (via its `truck_place` members) where tankers made
 stays on `min_days` days, with no valid fuel-trading permit (经营许可 naming 汽油/柴油) within
 `licensed_reach_m` nor among the site's members (one within `licence_doubt_m` may be the
 same station geocoded off: × `licence_doubt_factor`, named in the reason); a truck's
-overnight parking there (median ≥ `park_dwell_min`, mostly night: a tanker driver at home)
-and public places (> `public_plates` trucks in the window) are left out.
+overnight parking there (median ≥ `park_dwell_min`, mostly night: a tanker driver at home),
+public places (> `public_plates` trucks in the window) and stays whose truck's waybill that
+day consigns other goods to this very site (a mixed carrier bringing a detergent maker its
+lye) are left out.
 
 Score = (0.3 + 0.7 × (0.4 repeat + 0.25 tankers + 0.15 dwell + 0.2 fuel evidence))
 × (0.5 + 0.5 × fuel share) × public taper (1 up to `full_plates` trucks of any kind at the
 site, 0 past `public_plates`: a roadside restaurant is visited by many), and
 × `other_permit_factor` when another (non-fuel) valid permit is within `licence_doubt_m` or
-on the site (a licensed chemical firm visited by a mixed carrier); at a site holding a valid
+on the site (a licensed chemical firm visited by a mixed carrier), × `self_use_factor` when
+diesel is consigned there to a trade that burns it in its machines (brick works, quarries,
+concrete plants: `xhg_consigned_waybills`; fleets are not among them); at a site holding a valid
 non-fuel permit itself (a licensed plant) only with fuel evidence at all: its carriers that
 also haul fuel otherwise bring its chemicals. Repeat is
 0 on one day, 1 at `full_days`; tankers 0.6 / 0.85 / 1 for 1 / 2 / 3+; dwell 1 between
@@ -47,7 +51,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import TRUCK_TABLES, empty, has_tables, install_truck_macros, run_sql, sql_params
+from detectors.base import (TRUCK_TABLES, empty, has_tables, install_truck_macros,
+                            install_consigned_waybills, run_sql, sql_params)
 
 NAME = "fuel_yard"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -73,6 +78,7 @@ class Params:
     public_plates: int = 12  # more trucks than this at a site: a public place, skipped
     full_days: int = 4
     other_permit_factor: float = 0.5
+    self_use_factor: float = 0.5  # diesel consigned to a trade that burns it (brick works …)
     min_score: float = 0.2
 
 
@@ -80,5 +86,6 @@ def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Para
     if not has_tables(con, TRUCK_TABLES):  # a county without GPS tracks has no truck stays
         return empty()
     install_truck_macros(con)
+    install_consigned_waybills(con, as_of, params.tanker_lookback_days, params.licensed_reach_m)
     return run_sql(con, _SQL, sql_params(params, as_of))
 

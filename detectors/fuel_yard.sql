@@ -100,7 +100,15 @@ tanker_visits as (
             select 1 from waybills as w
             where w.plate = v.plate and regexp_matches(w.cargo, $fuel_pattern)
               and w.ship_date between v.started_at::date - 1 and v.ended_at::date
-        ) as fuel_that_day
+        ) as fuel_that_day,
+        -- the truck's waybill that day consigns other goods to this very site (lye to a
+        -- detergent maker): the stay is that delivery, not fuel
+        exists (
+            select 1 from consigned_waybills as c
+            where c.site_id = v.site_id and c.plate = v.plate
+              and not regexp_matches(c.cargo, $fuel_pattern)
+              and c.ship_date between v.started_at::date - 1 and v.ended_at::date
+        ) as other_goods_here
     from visits as v
     inner join tankers as t using (plate)
     inner join pairs as p using (site_id, plate)
@@ -109,6 +117,7 @@ tanker_visits as (
       and not p.parked
       and sp.plates_all <= $public_plates
       and v.duration_min between $min_dwell_min and $max_dwell_min
+      and not other_goods_here
 ),
 
 consigned as (
@@ -133,6 +142,15 @@ consigned_site as (
     select site_id, any_value(consignee) as consignee, max(n) as n
     from consigned
     group by site_id
+),
+
+self_use as (
+    -- diesel consigned to a trade that runs machines on it (brick works, quarries, concrete):
+    -- its own use, no trade; fleets (物流, 农机) are not among them (temp table made over
+    -- tanker_lookback_days by detectors.base.install_consigned_waybills)
+    select distinct site_id
+    from consigned_waybills
+    where use_label = '机械用油'
 ),
 
 plate_rank as (
@@ -168,6 +186,7 @@ parts as (
         s.*,
         c.consignee,
         coalesce(c.n, 0) as n_consigned,
+        u.site_id is not null as self_use,
         sp.plates_all,
         -- many trucks of every kind: a restaurant or a car park on the tankers' route
         case when sp.plates_all <= $full_plates then 1.0
@@ -185,6 +204,7 @@ parts as (
     from site_stats as s
     inner join site_plates as sp using (site_id)
     left join consigned_site as c using (site_id)
+    left join self_use as u using (site_id)
     -- at a licensed chemical plant, carriers that also haul fuel bring its chemicals: only a
     -- stay on a day the truck carried fuel, or fuel consigned to the plant, says fuel
     where not (s.own_permit and s.n_fuel_day = 0 and c.n is null)
@@ -196,7 +216,8 @@ scored as (
         (0.3 + 0.7 * (0.4 * f_repeat + 0.25 * f_plates + 0.15 * f_dwell + 0.2 * f_fuel))
             * (0.5 + 0.5 * fuel_share) * f_public
             * case when other_licensed then $other_permit_factor else 1 end
-            * case when fuel_permit_m is not null then $licence_doubt_factor else 1 end as score
+            * case when fuel_permit_m is not null then $licence_doubt_factor else 1 end
+            * case when self_use then $self_use_factor else 1 end as score
     from parts
 )
 
@@ -225,6 +246,8 @@ select
             then '（' || round(s.fuel_permit_m)::bigint || ' 米处有加油站许可，请核实是否同一场所）'
             else '' end
         || case when s.other_licensed then '；附近有其他危化品许可单位' else '' end
+        || case when s.self_use
+            then '；运单收货人为本单位，登记行业（砖瓦、建材、砂石等）自用柴油，可能为自用，权重较低' else '' end
         || case when s.plates_all > $full_plates
             then '；共有 ' || s.plates_all || ' 辆危化品车辆在此停靠，可能为路边饭店或停车场' else '' end
             as reason,
@@ -235,7 +258,7 @@ select
                        where r.site_id = s.site_id),
         'dwell_min_median', round(s.dwell_min, 1), 'fuel_share', round(s.fuel_share, 3),
         'fuel_waybill_days', s.n_fuel_day, 'consigned_waybills', s.n_consigned,
-        'consignee', s.consignee, 'other_permit_near', s.other_licensed,
+        'consignee', s.consignee, 'other_permit_near', s.other_licensed, 'self_use', s.self_use,
         'fuel_permit_m', round(s.fuel_permit_m),
         'first_day', s.first_day, 'last_day', s.last_day,
         'f_repeat', round(s.f_repeat, 3), 'f_plates', round(s.f_plates, 3),

@@ -12,7 +12,7 @@ site: visits, night visits, days, distinct plates (the top three named), median 
 metres to the nearest other power account or registration, whether the site has any
 identity at all (a standalone truck place), waybill cargo of the visiting trucks.
 
-Score = parked weight × licence doubt × plate factor
+Score = visit weight × licence doubt × plate factor
         × (0.25 + 0.75 × (0.35 repeat + 0.25 night + 0.2 dwell + 0.2 remote)):
 - repeat: 0 on one day, 1 at `full_days` distinct days;
 - night: share of stays meeting clock night (22–6 h);
@@ -23,7 +23,10 @@ Score = parked weight × licence doubt × plate factor
 - plate factor: one truck `one_plate_factor`, two halfway, 3–`full_plates` trucks 1, then
   falling to 0 past `public_plates`; a site seen by more than `public_plates` trucks in the
   window (counting every stay) is a depot, a car park or a roadside restaurant: no row.
-- parked weight: 1, less where remote overnight parking is kept (see below);
+- visit weight: 1 a visit; a stay whose truck's e-waybill (that day or the day before) names
+  the site as consignee for goods its registered trade uses itself (LPG to a restaurant,
+  oxygen to a steel fabricator: `xhg_consigned_waybills`) `declared_use_weight`, kept remote
+  overnight parking `remote_parked_weight` (see below);
 - licence doubt: `licence_doubt_factor` when a valid permit lies beyond `licensed_reach_m`
   but within `licence_doubt_m` (a big plant's permit point may sit that far from its gate;
   the reason names the holder so the inspector can check), else 1.
@@ -55,7 +58,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import TRUCK_TABLES, empty, has_tables, install_truck_macros, run_sql, sql_params
+from detectors.base import (TRUCK_TABLES, empty, has_tables, install_truck_macros,
+                            install_consigned_waybills, run_sql, sql_params)
 
 NAME = "truck_unlicensed_stop"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -76,6 +80,7 @@ class Params:
     park_dwell_min: float = 360.0  # median stay of one truck at one site: parked, not working
     park_night_share: float = 0.5  # share of that truck's stays there meeting the night
     remote_parked_weight: float = 0.3  # a kept (remote) parked stay, as a share of a visit
+    declared_use_weight: float = 0.3  # a stay delivering goods the site's own trade uses
     full_days: int = 5
     unload_min: float = 20.0  # minutes: shorter is a halt
     unload_max: float = 240.0  # minutes: longer is parking
@@ -89,5 +94,6 @@ def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Para
     if not has_tables(con, TRUCK_TABLES):  # a county without GPS tracks has no truck stays
         return empty()
     install_truck_macros(con)
+    install_consigned_waybills(con, as_of, params.window_days + 1, params.licensed_reach_m)
     return run_sql(con, _SQL, sql_params(params, as_of))
 

@@ -155,15 +155,36 @@ pairs as (
     select * from xhg_truck_parked($as_of, $window_days, $park_dwell_min, $park_night_share)
 ),
 
+declared as (
+    -- e-waybills naming the site as consignee for goods its own trade uses (LPG to a
+    -- restaurant, oxygen to a steel fabricator), over window_days + 1 (temp table made by
+    -- detectors.base.install_consigned_waybills)
+    select site_id, plate, ship_date, use_label
+    from consigned_waybills
+    where use_label is not null
+),
+
 kept as (
-    -- unlicensed sites only; a driver's overnight parking in a village is not counted
-    select v.*, p.parked
+    -- unlicensed sites only; a driver's overnight parking in a village is not counted; a stay
+    -- delivering goods the site's trade uses (its waybill dated that day or the day before)
+    -- counts declared_use_weight of a visit, a kept parked stay remote_parked_weight
+    select v.*, p.parked, d.use_label is not null as declared, d.use_label,
+           case when d.use_label is not null then $declared_use_weight
+                when p.parked then $remote_parked_weight else 1.0 end as visit_weight
     from visits as v
     inner join pairs as p using (site_id, plate)
     inner join site_where as w using (site_id)
+    left join (
+        select site_id, plate, ship_date, min(use_label) as use_label
+        from declared group by all
+    ) as d
+        on d.site_id = v.site_id and d.plate = v.plate
+        and d.ship_date between v.started_at::date - 1 and v.ended_at::date
     where not v.licensed
       and not (p.parked and w.settled)
       and w.plates_all <= $public_plates
+    qualify row_number() over (partition by v.site_id, v.plate, v.started_at
+                               order by d.ship_date desc nulls last) = 1
 ),
 
 cargo as (
@@ -192,6 +213,9 @@ site_stats as (
         count(distinct plate) as n_plates,
         median(duration_min) as dwell_min,
         count(*) filter (where parked) as n_parked,
+        count(*) filter (where declared) as n_declared,
+        string_agg(distinct use_label, '、' order by use_label) as uses,
+        avg(visit_weight) as f_weight,
         min(nearest_permit_m) as nearest_permit_m,
         arg_min(nearest_holder, nearest_permit_m) as nearest_holder,
         min(started_at)::date as first_day,
@@ -236,9 +260,8 @@ parts as (
 scored as (
     select
         *,
-        -- overnight parking kept at a remote spot counts for remote_parked_weight of a visit
-        (n_visits - n_parked + $remote_parked_weight * n_parked) / n_visits
-        * f_licence * f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
+        -- parked and declared stays count for part of a visit (kept)
+        f_weight * f_licence * f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
                                    + 0.2 * f_remote)) as score
     from parts
 )
@@ -273,6 +296,9 @@ select
             else '' end
         || case when s.n_parked > 0
             then '；其中 ' || s.n_parked || ' 次为车辆夜间长时停放（偏僻处停车，权重较低）' else '' end
+        || case when s.n_declared > 0
+            then '；其中 ' || s.n_declared || ' 次有运单写明送本单位、为其登记行业自用物资（' || s.uses
+                 || '），可能为正常送货，权重较低' else '' end
         || coalesce('；到访车辆当日运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
     json_object(
         'visits', s.n_visits, 'night_visits', s.n_night, 'days', s.n_days,
@@ -280,6 +306,7 @@ select
         'top_plates', (select list(r.plate order by r.n desc, r.plate) from plate_rank as r
                        where r.site_id = s.site_id),
         'dwell_min_median', round(s.dwell_min, 1), 'parked_visits', s.n_parked,
+        'declared_use_visits', s.n_declared,
         'nearest_other_m', round(s.nearest_other_m), 'standalone', s.standalone,
         'nearest_permit_m', round(s.nearest_permit_m), 'nearest_holder', s.nearest_holder,
         'first_day', s.first_day, 'last_day', s.last_day, 'cargo', c.cargo,

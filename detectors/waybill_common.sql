@@ -50,3 +50,39 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
     join sites as s
         on abs(w.unload_lat - s.lat) < 0.01 and abs(w.unload_lon - s.lon) < 0.012
     where distance_m(s.lon, s.lat, w.unload_lon, w.unload_lat) <= reach_m;
+
+-- name: consigned_waybills
+-- e-waybills (as xhg_site_waybills) naming their site as consignee, each with `use_label`
+-- when the goods are what the site's registered trade (names and 经营范围 of its
+-- registrations) uses itself: a restaurant's LPG, a brick works' diesel, a steel fabricator's
+-- oxygen and acetylene, a furniture maker's thinner, a detergent maker's lye, a water works'
+-- hypochlorite. Users need no permit for these, and every county has them in numbers; a
+-- workshop hiding in such a firm still shows in power and in other goods. Fuel for fleets
+-- (物流, 运输, 农机) is left out: unlicensed fuel yards sit in exactly those.
+create or replace temp macro xhg_consigned_waybills(as_of, waybill_days, reach_m) as table
+    with
+    uses (use_label, cargo_pattern, trade_pattern) as (values
+        ('燃气', '液化石油气|液化天然气|天然气|丙烷',
+         '餐饮|饭店|酒店|宾馆|食堂|饮食|农家乐|火锅|烧烤|食品|糕点|烘焙|锅炉|供热|供暖|热力|陶瓷|玻璃'),
+        ('机械用油', '柴油',
+         '砖|墙材|建材|混凝土|商砼|水泥|石料|砂石|采石|矿|建筑工程|施工'),
+        ('焊割气体', '^(工业)?(氧|氧气|液氧|乙炔|溶解乙炔|氩|氩气|液氩|二氧化碳)$',
+         '钢结构|金属|机械|焊|汽修|机动车维修|门窗|铸造|锻|钢材|铁艺|铝|不锈钢|医院|卫生院'),
+        ('涂装', '油漆|涂料|稀释剂|天那水|甲苯|二甲苯|乙酸乙酯|乙酸丁酯|丙酮|油墨',
+         '家具|木业|木材|钢结构|门窗|汽修|机动车维修|喷涂|涂装|装饰|印刷|包装|彩印|广告'),
+        ('酸碱辅料', '^(工业)?(盐酸|硫酸|液碱|烧碱|氢氧化钠|次氯酸钠|聚合氯化铝)(溶液)?$',
+         '水厂|供水|自来水|污水|水务|净水|水处理|游泳|造纸|印染|日化|洗涤|洗衣|清洗|电镀|酸洗|表面处理')
+    ),
+    trades as (
+        select m.site_id, string_agg(coalesce(r.name, '') || ' ' || coalesce(r.scope, ''), ' ') as trade
+        from site_members as m
+        join registry as r on m.member_kind = 'registry' and m.member_key = r.uscc
+        group by m.site_id
+    )
+    select w.site_id, w.waybill_no, w.plate, w.ship_date, w.cargo, min(u.use_label) as use_label
+    from xhg_site_waybills(as_of, waybill_days, reach_m) as w
+    left join trades as t using (site_id)
+    left join uses as u
+        on regexp_matches(w.cargo, u.cargo_pattern) and regexp_matches(t.trade, u.trade_pattern)
+    where w.matched_by = 'consignee'
+    group by all;

@@ -124,3 +124,22 @@ def test_demo_floor_expired_plant_above_decoys():
     plant = expired[0][0]
     assert s.get(plant, 0) > 0.5
     assert s[plant] > max((v for k, v in s.items() if k in decoys - {plant}), default=0)
+
+
+def test_a_scope_declaring_no_hazardous_chemicals_halves_the_code():
+    """Two glue makers under 2669 with no permit: one's scope names its products only, the
+    other's adds （不含危险化学品）, as registrations of water-based glues and coatings do. The
+    code counts declared_safe_factor for the second, and the reason says so."""
+    p = det.Params()
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily")
+    insert(con, "registry", [
+        reg(1, "夏县宏达胶业有限公司", "白乳胶、腻子粉销售", "2669"),
+        reg(2, "夏县宏泰胶业有限公司", "白乳胶、腻子粉销售（不含危险化学品）", "2669"),
+    ])
+    insert(con, "power_accounts", [account("A1"), account("A2")])
+    for n in (1, 2):
+        site(con, f"S{n}", ("registry", uscc(n)), ("power_account", f"A{n}"))
+    rows = by_site(det.detect(con, AS_OF, det.Params(min_score=0.1)))
+    assert rows["S1"]["score"] == 0.5  # division 26's default weight, nothing else
+    assert rows["S2"]["score"] == round(0.5 * p.declared_safe_factor, 4)
+    assert "经营范围注明不含危险化学品" in rows["S2"]["reason"] and "注明" not in rows["S1"]["reason"]

@@ -93,3 +93,22 @@ def test_a_name_two_sites_bear_goes_to_the_one_at_the_unload_point():
     _firm(c, "S-two", "91140828FEED00002X", "夏县金鼎饲料有限公司", 8000)
     c.waybill("W1", "晋MA0001", 20, "甲苯", "夏县金鼎饲料有限公司", unload=at(8000, 0))
     assert set(_run(c)) == {"S-two"}
+
+
+def test_goods_the_consignees_own_trade_uses_weigh_in_trade_factor():
+    """Three loads of 稀释剂 to a furniture maker (it sprays lacquer) and three of 二氯甲烷 to
+    another: the thinner is the trade's own, weighs in_trade_factor and says so; the solvent
+    no furniture maker uses keeps its full unrelated weight."""
+    p = det.Params()
+    c = TruckCounty()
+    _firm(c, "S-furn", "91140828FURNI0001X", "夏县华美家具有限公司", 0)
+    _firm(c, "S-furn2", "91140828FURNI0002X", "夏县美家家具有限公司", 3000)
+    for i, day in enumerate((10, 17, 24)):
+        c.waybill(f"W{i}", "晋MA0001", day, "稀释剂", "夏县华美家具有限公司")
+        c.waybill(f"X{i}", "晋MA0002", day, "二氯甲烷", "夏县美家家具有限公司")
+    rows = _run(c)
+    own, other = rows["S-furn"], rows["S-furn2"]
+    assert abs(own["score"] - (1 - (1 - p.per_delivery * p.in_trade_factor) ** 3)) < 1e-3  # 0.28
+    assert abs(other["score"] - (1 - (1 - p.per_delivery * p.unrelated_factor) ** 3)) < 1e-3  # 0.89
+    assert "3 车次为本单位登记行业自用的物资：涂装" in own["reason"] and "无关" not in own["reason"]
+    assert json.loads(own["facts"])["in_trade"] == 3 and "自用" not in other["reason"]

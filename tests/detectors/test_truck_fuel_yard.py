@@ -102,3 +102,47 @@ def test_a_licensed_plants_carriers_that_also_haul_fuel_bring_its_chemicals():
     assert _run(plant([3, 5])) == {}
     row = _run(plant([16, 18, 20, 22, 24]))["S-plant"]
     assert json.loads(row["facts"])["other_permit_near"] and row["score"] < 0.6
+
+
+def _registered(c: TruckCounty, pid: str, uscc: str, name: str) -> None:
+    from tests.detectors import frames
+
+    c.member(f"S-{pid}", "registry", uscc, name=name)
+    frames.insert(c.con, "registry", [dict(uscc=uscc, name=name, status="存续")])
+
+
+def test_a_mixed_carrier_bringing_other_goods_here_is_not_a_fuel_stay():
+    """Three tankers that mostly haul diesel stop an hour at a detergent maker on five days;
+    each of those days their waybill consigns 氢氧化钠溶液 (lye) to the maker: no fuel yard.
+    The same stays at an unregistered yard, their waybills that day naming a station far off,
+    stay one."""
+    c = TruckCounty()
+    c.place("soap", 0, 0)
+    _registered(c, "soap", "91140828SOAPM0001X", "夏县洁净日化有限公司")
+    c.nightly(TANKERS, [16, 18, 20, 22, 24], "soap", hour=10)
+    _tankers(c, TANKERS, [1, 2, 3, 4, 5, 6, 7])
+    for i, d in enumerate([16, 18, 20, 22, 24]):
+        c.waybill(f"L{d}", TANKERS[i % 3], d, "氢氧化钠溶液", "夏县洁净日化有限公司")
+    c.place("yard", 9000, 0)
+    c.nightly(TANKERS, [17, 19, 21, 23, 25], "yard", hour=10)
+    out = _run(c)
+    assert "S-soap" not in out and "S-yard" in out
+
+
+def test_diesel_consigned_to_a_brick_works_is_its_own_use():
+    """Two tankers bring diesel on four days to a brick works named on the waybills (its
+    loaders burn it), and the same to a trading firm: the brick works scores
+    self_use_factor of the trader and the reason says so."""
+    c = TruckCounty()
+    for pid, east, uscc, name in (("brick", 0, "91140828BRICK0001X", "夏县宏发新型墙材有限公司"),
+                                  ("trade", 9000, "91140828TRADE0001X", "夏县宏发商贸有限公司")):
+        c.place(pid, east, 0)
+        _registered(c, pid, uscc, name)
+        c.nightly(TANKERS[:2], [16, 18, 20, 22], pid, hour=10)
+        for i, d in enumerate([16, 18, 20, 22]):
+            c.waybill(f"{pid}{d}", TANKERS[i % 2], d, "柴油", name)
+    out = _run(c)
+    brick, trade = out["S-brick"], out["S-trade"]
+    assert abs(brick["score"] - trade["score"] * det.Params().self_use_factor) < 2e-3
+    assert "自用柴油" in brick["reason"] and "自用" not in trade["reason"]
+    assert json.loads(brick["facts"])["self_use"] is True

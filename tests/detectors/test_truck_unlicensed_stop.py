@@ -144,3 +144,30 @@ def test_remote_haulier_yard_parking_scores_low():
     out = _run(c)
     assert out["S-lot"]["score"] < 0.35 < out["S-yard"]["score"]
     assert "20 次为车辆夜间长时停放" in out["S-lot"]["reason"]
+
+
+def test_declared_deliveries_of_the_trades_own_goods_weigh_less():
+    """Two firms 5 km apart, each visited by three trucks on four mornings for 40 minutes,
+    each stay under a waybill naming the firm: a hotel receiving LPG (its kitchen's gas) and a
+    feed mill receiving 甲醇 (no feed mill uses it). The hotel's stays count
+    declared_use_weight of a visit and the reason says why; the feed mill's count in full."""
+    from tests.detectors import frames
+
+    c = TruckCounty()
+    for pid, east, uscc, name, cargo in (
+            ("hotel", 0, "91140828HOTEL0001X", "夏县迎宾酒店有限公司", "液化石油气"),
+            ("feed", 5000, "91140828FEEDM0001X", "夏县丰收饲料有限公司", "甲醇")):
+        c.place(pid, east, 0)
+        c.member(f"S-{pid}", "registry", uscc, name=name)
+        frames.insert(c.con, "registry", [dict(uscc=uscc, name=name, status="存续")])
+        plates = [f"晋M{pid[0].upper()}000{i}" for i in range(3)]
+        c.nightly(plates, [16, 18, 20, 22], pid, minutes=40, hour=9)
+        for i, day in enumerate([16, 18, 20, 22]):
+            c.waybill(f"W{pid}{i}", plates[i % 3], day, cargo, name)
+    out = _run(c)
+    hotel, feed = out["S-hotel"], out["S-feed"]
+    assert feed["score"] > 0.7  # four mornings, three trucks, unloading scale, nobody near
+    assert abs(hotel["score"] - feed["score"] * det.Params().declared_use_weight) < 2e-3
+    assert "4 次有运单写明送本单位、为其登记行业自用物资（燃气）" in hotel["reason"]
+    assert json.loads(hotel["facts"])["declared_use_visits"] == 4
+    assert json.loads(feed["facts"])["declared_use_visits"] == 0 and "自用" not in feed["reason"]
