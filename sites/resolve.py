@@ -66,6 +66,7 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, as_of: dt.date,
     run(con, _SQL, "records")
     run(con, _SQL, "apart")
     run(con, _SQL, "edges", bound)
+    _place_consignees(con)
     run(con, _SQL, "near", bound)
     _tip_links(con, params)
     con.execute("create or replace temp table _all_links as "
@@ -116,6 +117,17 @@ def _components(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_components_arrow", comps)
     con.execute("create or replace temp table _components as select * from _components_arrow")
     con.unregister("_components_arrow")
+
+
+def _place_consignees(con: duckdb.DuckDBPyConnection) -> None:
+    """`_place_consignees(place_id, consignee)`: empty without stays or waybills."""
+    have = con.execute("select count(distinct table_name) from duckdb_tables() where table_name in "
+                       "('truck_place_visits', 'truck_stays', 'waybills')").fetchone()[0]
+    if have == 3:
+        run(con, _SQL, "place_consignees")
+    else:
+        con.execute("create or replace temp table _place_consignees "
+                    "(place_id varchar, consignee varchar)")
 
 
 def _ensure_truck_places(con: duckdb.DuckDBPyConnection) -> None:

@@ -208,13 +208,26 @@ select * from by_uscc union all select * from by_account union all select * from
 union all select * from by_address union all select * from by_colocated
 union all select * from by_yard union all select * from by_holder;
 
+-- name: place_consignees
+-- Who the e-waybills of the trucks stopping at a truck place that day (or the day before)
+-- name as consignee: the receiver the transport office's own records put at the stop.
+create or replace temp table _place_consignees as
+select distinct v.place_id, w.consignee
+from truck_place_visits as v
+join truck_stays as s using (stay_id)
+join waybills as w
+    on w.plate = s.plate and w.ship_date between s.started_at::date - 1 and s.ended_at::date
+where w.consignee is not null;
+
 -- name: near
 -- Records with only a point (truck places, tips, ledger entries) join the nearest record
--- with a point and an identity, within reach; a grid equi-join finds the candidates.
+-- with a point and an identity, within reach; a grid equi-join finds the candidates. A truck
+-- place joins the record its trucks' waybills name as consignee first, when that one is in
+-- reach (a shop nearer the gate than the brick works that receives the diesel).
 create or replace temp table _near as
 with
 anchors as (
-    select node, lon, lat, kind, tariff_class, is_person,
+    select node, name, lon, lat, kind, tariff_class, is_person,
            floor(lon * 1000)::bigint as cx, floor(lat * 1000)::bigint as cy  -- ~90 m × 110 m cells
     from _records
     where lon is not null and kind in ('registry', 'permit', 'power_account', 'closed_site')
@@ -223,7 +236,7 @@ anchors as (
 seekers as (
     -- a ledger entry that names its 户号 or credit code is placed by that key, not by its point
     -- (a point near a neighbour would bridge two places)
-    select node, lon, lat, kind from _records
+    select node, key, lon, lat, kind from _records
     where lon is not null and kind in ('truck_place', 'tip', 'closed_site')
       and not (kind = 'closed_site' and node in (
           select a from _links where rule in ('uscc', 'account_no')
@@ -233,7 +246,7 @@ seekers as (
 
 probes as (
     -- each seeker looks into the 5 × 5 cells around its own (reach up to ~180 m)
-    select s.node, s.lon, s.lat, s.kind,
+    select s.node, s.key, s.lon, s.lat, s.kind,
            floor(s.lon * 1000)::bigint + dx as cx, floor(s.lat * 1000)::bigint + dy as cy
     from seekers as s
     cross join (values (-2), (-1), (0), (1), (2)) as ox (dx)
@@ -245,7 +258,11 @@ cand as (
            distance_m(p.lon, p.lat, n.lon, n.lat) as d_m,
            -- a firm or a business account is a better anchor than a household, at equal distance
            case when n.kind in ('registry', 'permit') or n.tariff_class in ('大工业用电', '一般工商业用电')
-                then 0 else 1 end as weak
+                then 0 else 1 end as weak,
+           -- the trucks' waybills name this record as the consignee
+           p.kind = 'truck_place' and exists (
+               select 1 from _place_consignees as c
+               where c.place_id = p.key and c.consignee = n.name) as named
     from probes as p
     join anchors as n on n.cx = p.cx and n.cy = p.cy
     where n.node <> p.node and n.kind <> p.kind
@@ -258,7 +275,8 @@ where d_m <= $reach_m
 -- a household's metered point counts household_penalty_m farther than a firm's: a yard's trucks
 -- stand nearer a neighbour's house now and then, but a truck place on a house's very meter is
 -- that house (a geocoded registration 40 m off does not take it)
-qualify row_number() over (partition by a order by d_m + weak * $household_penalty_m, weak, d_m, b) = 1;
+qualify row_number() over (partition by a order by named desc, d_m + weak * $household_penalty_m,
+                                                weak, d_m, b) = 1;
 
 -- name: sites
 -- One site per component: the anchor (a registration before a permit, an account, a ledger

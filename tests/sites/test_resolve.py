@@ -233,3 +233,34 @@ def test_generated_county_floor(demo_county):
             group by site_id)""").fetchone()[0]
     assert spread < 0.01
     con.close()
+
+
+def test_truck_place_joins_the_consignee_its_trucks_waybills_name(con):
+    """Tankers stop at a point 30 m from a shop's meter and 100 m from a brick works'
+    registered point; their waybills those days name the brick works as consignee: the place
+    joins the brick works. A second place by the same shop, whose trucks' waybills name a firm
+    far away, joins the shop (the nearest)."""
+    _account(con, "060", "夏县张村便利店", "山西省运城市夏县尉郭乡张村", "一般工商业用电", 111.20, 35.15,
+             town="尉郭乡")
+    _registry(con, "91140828MA0607BR1X", "夏县宏发新型墙材有限公司", "山西省运城市夏县尉郭乡张村村东",
+              "尉郭乡", 111.20 + 130 / 91_000, 35.15)
+    con.execute("insert into truck_places values ('P1', 111.20 + 30 / 91_000, 35.15), "
+                "('P2', 111.20 - 30 / 91_000, 35.15)")
+    con.execute("""
+        create table truck_stays (stay_id varchar, plate varchar, started_at timestamp,
+            ended_at timestamp);
+        create table truck_place_visits (stay_id varchar, place_id varchar);
+        insert into truck_stays values ('s1', '晋MA0001', '2026-11-20 10:00', '2026-11-20 10:40'),
+            ('s2', '晋MA0002', '2026-11-24 10:00', '2026-11-24 10:40'),
+            ('s3', '晋MA0003', '2026-11-22 10:00', '2026-11-22 10:40');
+        insert into truck_place_visits values ('s1', 'P1'), ('s2', 'P1'), ('s3', 'P2')""")
+    con.execute("""insert into waybills (waybill_no, plate, consignee, cargo, ship_date) values
+        ('W1', '晋MA0001', '夏县宏发新型墙材有限公司', '柴油', '2026-11-20'),
+        ('W2', '晋MA0002', '夏县宏发新型墙材有限公司', '柴油', '2026-11-23'),
+        ('W3', '晋MA0003', '运城某化工有限公司', '盐酸', '2026-11-22')""")
+    resolve_sites(con, AS_OF)
+    works = _site_of(con, "registry", "91140828MA0607BR1X")[0]
+    shop = _site_of(con, "power_account", "060")[0]
+    assert works != shop
+    assert _site_of(con, "truck_place", "P1") == (works, "near_truck_place")
+    assert _site_of(con, "truck_place", "P2") == (shop, "near_truck_place")
