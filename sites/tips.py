@@ -11,7 +11,8 @@ after the detectors ran and were scored (tables `site_scores`, `score_parts`):
 - candidates: sites within `village_reach_m` of the village's median metered point or with
   a member addressed in that village (in the township when no village is named);
 - fit: the tip's words against the candidate — 科技/生物/新材料/新能源 want such a name, 民房/
-  家里/院子 a household account, 养殖场 a farm's name, 油罐/柴油 a fuel finding or a name with
+  家里/院子 a household account, 一家厂子/公司 a firm or a business meter (a household only
+  `no_business`), 养殖场 a farm's name, 油罐/柴油 a fuel finding or a name with
   油 at a site holding no valid permit (`misfit` otherwise); a place the address names (面包房,
   冷库) must be in the candidate's names; a candidate near the village whose members are
   addressed in another village only fits `other_village`, one with no village in its
@@ -61,6 +62,11 @@ class TipParams:
     says_trucks: str = r"(大车|罐车|货车|槽车|卸货|拉货|运货|车辆?进出)"
     says_running: str = r"(机器|轰鸣|响声?|气味|刺鼻|呛|冒烟|黑烟|半夜|夜里|夜间|晚上|凌晨|通宵)"
     other_village: float = 0.6  # fit of a candidate near the village but addressed in another
+    # a tip about a factory or a firm (一家厂子, 工厂, 公司): a site with no registration or
+    # business meter (a household) fits this much
+    says_firm: str = r"(厂子|工厂|厂家|企业|公司)"
+    no_business: float = 0.6
+    business_classes: tuple[str, ...] = ("一般工商业用电", "大工业用电")
     near_only: float = 0.8  # … near it with no village in its address (a park plot, a field)
     village_link: float = 0.7  # link score of a tip joined within its village
     town_link: float = 0.5  # … within its township only

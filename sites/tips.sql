@@ -127,6 +127,11 @@ facts as (
            bool_or(m.member_kind = 'power_account' and m.member_key in (
                select account_no from power_accounts where tariff_class = $residential_class))
                as has_household,
+           -- a firm or a business meter: what a tipster calls 一家厂子 or 公司
+           bool_or(m.member_kind in ('registry', 'permit')
+                   or (m.member_kind = 'power_account' and m.member_key in (
+                       select account_no from power_accounts where list_contains($business_classes, tariff_class))))
+               as has_business,
            (select list(mv.village) from member_villages as mv
             where mv.site_id = m.site_id and mv.village <> '') as villages,
            bool_or((m.member_kind = 'permit' and m.member_key in (
@@ -160,6 +165,12 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
            case when regexp_matches(t.words, '(油罐|储油|柴油|汽油|加油|成品油)')
                 then case when (s.fuel or regexp_matches(f.names, '(油|石化)')) and not f.licensed
                           then 1 else $misfit end
+                else 1 end,
+           -- a factory or a firm (一家厂子, 公司) is more likely a site with a firm or a business
+           -- meter than a household; a house may still be one (a workshop in a yard)
+           case when regexp_matches(t.words, $says_firm)
+                     and not regexp_matches(t.words, '(闲置|废弃|停产|关停)(的)?(厂房|工厂|厂子|车间)')
+                then case when f.has_business then 1 else $no_business end
                 else 1 end,
            -- an idle plant (闲置厂房) that the tipster hears working: one the meter saw restart
            -- fits; another firm may be it; a household is not a plant

@@ -205,3 +205,20 @@ def test_an_idle_plant_tip_fits_the_plant_the_meter_saw_restart():
     _tip(con, "JB1", "瑶峰镇一带", "瑶峰镇一带闲置厂房夜里机器响、味道呛人，怀疑在偷偷搞化工。")
     assert attach_tips(con, AS_OF) == 1
     assert _site_of(con, "JB1") == ("S-idle", "tip_area", 0.5)
+
+
+def test_a_factory_tip_fits_a_firm_before_a_louder_house():
+    """'唐回村往东的路边一家厂子晚上有刺鼻气味': a registered firm of the village whose meter the
+    data saw (risk 30) takes it from a louder household (risk 200): a 厂子 is more likely a firm
+    or a business meter than a house (fit no_business), while fit still comes first."""
+    con = _county()
+    _site(con, "S-firm", "夏县百川家具有限公司", 0.5, 30, address="山西省运城市夏县瑶峰镇唐回村5号")
+    _part(con, "S-firm", "power_yoy", "power", 17)
+    _site(con, "S-house", "赵六", 0.3, 200, kind="power_account", address="山西省运城市夏县瑶峰镇唐回村8号")
+    frames.insert(con, "power_accounts", [frames.account(
+        "S-house", tariff_class="居民生活用电", name="赵六", township="瑶峰镇")])
+    _part(con, "S-house", "relit", "ledger", 60)
+    _part(con, "S-house", "night_load", "power", 30)  # the meter saw it too
+    _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子晚上有刺鼻气味，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1")[:2] == ("S-firm", "tip_area")
