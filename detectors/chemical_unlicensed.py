@@ -18,8 +18,8 @@ that; a county's registry holds many chemical firms that never started). Scope: 
 chemical in a production clause 0.88–0.95, a 化工 word its own weight (chem_terms.CHEM_WORDS),
 halved when the clause says 不含危险化学品 (and the code's weight halved too where the scope
 declares 不含危险化学品 at all: most division-26 firms make goods that need no permit, such as
-water-based coatings, water treatment agents, glues, and say so); code weights in chem_terms.CODE_WEIGHTS (fertiliser,
-daily chemicals low).
+water-based coatings, water treatment agents, glues, and say so); code weights in
+chem_terms.CODE_WEIGHTS (fertiliser, daily chemicals low).
 Category hint: '1' for an existing chemical firm (a trading permit only, or a lapsed permit),
 '6' for fuel trade, '3' for 个体工商户 (USCC 92…) or workshop-like names, else '2'.
 

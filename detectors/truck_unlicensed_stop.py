@@ -58,8 +58,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import (TRUCK_TABLES, empty, has_tables, install_truck_macros,
-                            install_consigned_waybills, run_sql, sql_params)
+from detectors.base import (
+    TRUCK_TABLES,
+    empty,
+    has_tables,
+    install_consigned_waybills,
+    install_truck_macros,
+    run_sql,
+    sql_params,
+)
 
 NAME = "truck_unlicensed_stop"
 _SQL = Path(__file__).with_suffix(".sql")

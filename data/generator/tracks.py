@@ -112,7 +112,8 @@ def _waybill(c: County, tr: Truck, vis: dict, day: date, rows: list) -> None:
                  "托运人": shipper if vis.get("legit") or rng.random() < .6 else park["name"],
                  "收货人": (cons or {}).get("name", "个人"), "装货地址": shipper.replace("化工有限公司",
                  "工业园区"), "卸货地址": unload, "货物名称": vis["cargo"],
-                 "UN编号": tx.CHEM_UN.get(vis["cargo"], ""), "数量": f"{rng.integers(*vis.get('tons', (5, 32)))}吨",
+                 "UN编号": tx.CHEM_UN.get(vis["cargo"], ""),
+                 "数量": f"{rng.integers(*vis.get('tons', (5, 32)))}吨",
                  "起运日期": day, "装货经度": None, "装货纬度": None,
                  "卸货经度": ulon, "卸货纬度": ulat})
 
