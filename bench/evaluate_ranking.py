@@ -86,6 +86,9 @@ def evaluate(workdir: Path, scale: str, seed: int) -> dict:
         "planted_ranks": {p["id"] + f"(c{p['category']},{p.get('strength', '')})": r
                           for p, r in zip(truth["planted"], planted, strict=True)},
         "seconds_prepare": round(t1 - t0, 1), "seconds_screen": round(t2 - t1, 1),
+        # a detector that failed is left out of the screening, not fatal: say so, or the
+        # figures would silently measure the ranking without it
+        "failed_detectors": result["failed_detectors"],
     }
 
 
