@@ -84,7 +84,7 @@ extras as (
     select c.*, g.night_share, h.host_since, h.host_names
     from cored as c
     join host_sites as h using (site_id)
-    left join night as g on c.kind = 'power_account' and g.account_no = c.key
+    left join night as g on g.account_no = case when c.kind = 'power_account' then c.key end
     where not exists (
         select 1 from host_aliases as o
         where o.site_id = c.site_id and length(c.core) >= 2 and length(o.core) >= 2

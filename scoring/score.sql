@@ -85,7 +85,9 @@ make_up as (
     select m.site_id,
            bool_or(m.member_kind = 'registry' and r.status_class in ('active', 'suspended')) as has_registry
     from site_members as m
-    left join registry as r on m.member_kind = 'registry' and r.uscc = m.member_key
+    -- (an equi-join on an expression: a condition on the members alone would make DuckDB loop
+    -- over members × registry)
+    left join registry as r on r.uscc = case when m.member_kind = 'registry' then m.member_key end
     group by m.site_id
 )
 
