@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / "data" / "work" / "bench"
+WORK = (ROOT / "data" / "work" / "bench").resolve()  # links made here outlive a worktree
 REPORT = ROOT / "BENCHMARKS.md"
 PY = sys.executable
 SEED = 0
