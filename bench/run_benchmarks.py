@@ -116,7 +116,7 @@ def run_child(argv: list[str], label: str, env: dict | None = None, timeout: flo
          "peak_gb": max(peak / 2**30, result.get("self_peak_gb", 0.0)),
          "load1": os.getloadavg()[0], "others_cores": max(busy - cpu, 0.0) / wall if wall else 0.0,
          "at": dt.datetime.now().isoformat(timespec="minutes"),
-         "log": str(log.relative_to(ROOT))} | result
+         "log": str(Path("data/work/bench") / log.relative_to(WORK))} | result
     status = "ok" if p.returncode == 0 else f"FAILED rc={p.returncode} (see {m['log']})"
     print(f"  {label}: {m.get('seconds', wall):.2f} s (process {wall:.1f} s), peak "
           f"{m['peak_gb']:.2f} GB, load {m['load1']:.1f}, others {m['others_cores']:.2f} cores"
