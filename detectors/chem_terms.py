@@ -407,7 +407,11 @@ def industry_26() -> dict[str, str]:
 
 
 # Division 26 classes that are rarely hazardous production: weight of the code as evidence.
-CODE_WEIGHTS = {"262": 0.2, "2625": 0.1, "268": 0.25, "2682": 0.1, "2683": 0.1, "2667": 0.2}
+# Few products of synthetic materials (265: plastics, resins, compounding) and specialty
+# chemicals for construction and water (2662, 2666: admixtures, water treatment agents) are
+# in the hazardous-chemicals catalogue; fertiliser (262) and daily chemicals (268) fewer still.
+CODE_WEIGHTS = {"262": 0.2, "2625": 0.1, "265": 0.3, "2662": 0.3, "2666": 0.3, "268": 0.25,
+                "2682": 0.1, "2683": 0.1, "2667": 0.2}
 CODE_DEFAULT = 0.5
 
 

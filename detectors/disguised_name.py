@@ -1,12 +1,13 @@
 """disguised_name: firms named 生物/科技/新材料 whose scope or behaviour is chemical (category 5).
 
 Flags: an active or suspended registration whose name matches `name_pattern` (the campaign's
-冠名 words) when its 经营范围 produces chemicals (chem_terms), or when what the site is seen
-doing does not fit a scope of 技术开发/技术服务/销售 only: industrial tariff or large contract
-capacity (`industrial_kva`), a sustained daily load far above an office (`office_kwh` →
-`industrial_kwh`, log scale), a high clock-night share (22–06 h, interval readings), hazardous
-goods delivered by waybill (consignee = the firm, or an unknown consignee unloading within
-`reach_m`).
+冠名 words) and whose trade code is not chemical (a 建材科技 firm registered under 2662 making
+concrete admixtures declares what it does: chemical_unlicensed weighs it) when its 经营范围
+produces chemicals (chem_terms), or when what the site is seen doing does not fit a scope of
+技术开发/技术服务/销售 only: industrial tariff or large contract capacity (`industrial_kva`), a
+sustained daily load far above an office (`office_kwh` → `industrial_kwh`, log scale), a high
+clock-night share (22–06 h, interval readings), hazardous goods delivered by waybill (consignee
+= the firm, or an unknown consignee unloading within `reach_m`).
 
 Evidence: the disguise word, the scope finding, tariff and capacity, daily kWh, night share,
 deliveries with their cargo. Score: 1 − Π(1 − weight·feature) over these features; the power
@@ -38,6 +39,7 @@ SQL = Path(__file__).with_suffix(".sql")
 class Params:
     min_score: float = 0.4  # emit a site only from this score on
     name_pattern: str = "生物|新材料|科技|新能源|材料技术|化学技术"  # the 冠名 words
+    open_code_prefix: str = "26"  # a registration under this trade code declares its chemistry
     recent_days: int = 28  # power window
     waybill_days: int = 90  # waybill window
     reach_m: float = 150.0  # an unload point this close counts when the consignee is unknown

@@ -20,6 +20,9 @@ named as (
     join registry as r on m.member_kind = 'registry' and m.member_key = r.uscc
     where regexp_matches(r.name, $name_pattern)
         and r.status_class in ('active', 'suspended')
+        -- registered under a chemical trade code (division 26) the firm hides nothing: its
+        -- chemistry is chemical_unlicensed's to weigh, not a disguise
+        and not starts_with(coalesce(r.industry_code, ''), $open_code_prefix)
 ),
 
 accounts as (

@@ -56,7 +56,8 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
 -- when the goods are what the site's registered trade (names and 经营范围 of its
 -- registrations) uses itself: a restaurant's LPG, a brick works' diesel, a steel fabricator's
 -- oxygen and acetylene, a furniture maker's thinner, a detergent maker's lye, a water works'
--- hypochlorite. Users need no permit for these, and every county has them in numbers; a
+-- hypochlorite, an admixture maker's acrylic acid (a raw material of a product that is no
+-- hazardous chemical), a cold store's ammonia. Users need no permit for these, and every county has them in numbers; a
 -- workshop hiding in such a firm still shows in power and in other goods. Fuel for fleets
 -- (物流, 运输, 农机) is left out: unlicensed fuel yards sit in exactly those.
 create or replace temp macro xhg_consigned_waybills(as_of, waybill_days, reach_m) as table
@@ -71,7 +72,15 @@ create or replace temp macro xhg_consigned_waybills(as_of, waybill_days, reach_m
         ('涂装', '油漆|涂料|稀释剂|天那水|甲苯|二甲苯|乙酸乙酯|乙酸丁酯|丙酮|油墨',
          '家具|木业|木材|钢结构|门窗|汽修|机动车维修|喷涂|涂装|装饰|印刷|包装|彩印|广告'),
         ('酸碱辅料', '^(工业)?(盐酸|硫酸|液碱|烧碱|氢氧化钠|次氯酸钠|聚合氯化铝)(溶液)?$',
-         '水厂|供水|自来水|污水|水务|净水|水处理|游泳|造纸|印染|日化|洗涤|洗衣|清洗|电镀|酸洗|表面处理')
+         '水厂|供水|自来水|污水|水务|净水|水处理|游泳|造纸|印染|日化|洗涤|洗衣|清洗|电镀|酸洗|表面处理'),
+        ('消毒', '^液氯$', '水厂|供水|自来水|污水|水务'),
+        -- a hazardous raw material of a product that is none: acrylic monomers for concrete
+        -- admixtures, emulsions and glues; formaldehyde for wood-panel resin; ammonia for a
+        -- cold store's refrigeration
+        ('生产原料', '^(工业)?(丙烯酸|甲基丙烯酸|丙烯酸甲酯|丙烯酸丁酯|醋酸乙烯|乙酸乙烯酯)$',
+         '外加剂|减水剂|乳液|胶粘剂|粘合剂|防水材料|吸水树脂'),
+        ('生产原料', '^甲醛(溶液)?$', '人造板|胶合板|密度板|刨花板|细木工板|脲醛'),
+        ('制冷剂', '^液?氨$', '冷库|冷藏|冷冻|制冷|冷链')
     ),
     trades as (
         select m.site_id, string_agg(coalesce(r.name, '') || ' ' || coalesce(r.scope, ''), ' ') as trade

@@ -16,12 +16,14 @@ def _run(county: TruckCounty) -> dict[str, dict]:
     return {r["site_id"]: r for r in table.to_pylist()}
 
 
-def _firm(c: TruckCounty, site: str, uscc: str, name: str, east_m: float) -> None:
+def _firm(c: TruckCounty, site: str, uscc: str, name: str, east_m: float, scope: str | None = None
+          ) -> None:
     lon, lat = at(east_m, 0)
     c.con.execute("insert into sites values (?, 'registry', ?, ?, null, null, ?, ?)",
                   [site, uscc, name, lon, lat])
     c.member(site, "registry", uscc, name=name)
-    frames.insert(c.con, "registry", [dict(uscc=uscc, name=name, status="存续", lon=lon, lat=lat)])
+    frames.insert(c.con, "registry", [dict(uscc=uscc, name=name, status="存续", lon=lon, lat=lat,
+                                           scope=scope)])
 
 
 def test_solvent_tankers_to_a_steel_firm_without_permit():
@@ -112,3 +114,21 @@ def test_goods_the_consignees_own_trade_uses_weigh_in_trade_factor():
     assert abs(other["score"] - (1 - (1 - p.per_delivery * p.unrelated_factor) ** 3)) < 1e-3  # 0.89
     assert "3 车次为本单位登记行业自用的物资：涂装" in own["reason"] and "无关" not in own["reason"]
     assert json.loads(own["facts"])["in_trade"] == 3 and "自用" not in other["reason"]
+
+
+def test_a_raw_material_of_the_declared_product_is_in_trade():
+    """丙烯酸 by tanker to a concrete-admixture maker (its scope: 聚羧酸减水剂 production, a
+    product that is no hazardous chemical) is its raw material; the same loads to a firm whose
+    trade names no such product stay unrelated."""
+    p = det.Params()
+    c = TruckCounty()
+    _firm(c, "S-adm", "91140828ADMIX0001X", "夏县益通建材科技有限公司", 0,
+          scope="混凝土外加剂（聚羧酸减水剂）生产、销售；建材销售")
+    _firm(c, "S-shop", "91140828SHOP00001X", "夏县益通商贸有限公司", 3000, scope="日用百货销售")
+    for i, day in enumerate((10, 17, 24)):
+        c.waybill(f"W{i}", "晋MA0001", day, "丙烯酸", "夏县益通建材科技有限公司")
+        c.waybill(f"X{i}", "晋MA0002", day, "丙烯酸", "夏县益通商贸有限公司")
+    rows = _run(c)
+    assert "本单位登记行业自用的物资：生产原料" in rows["S-adm"]["reason"]
+    assert abs(rows["S-adm"]["score"] - (1 - (1 - p.per_delivery * p.in_trade_factor) ** 3)) < 1e-3
+    assert "自用" not in rows["S-shop"]["reason"] and rows["S-shop"]["score"] > 0.8

@@ -63,6 +63,16 @@ def test_planted_and_decoys():
     assert "医药中间体" in rows["D5"]["reason"]
 
 
+def test_a_chemical_trade_code_is_no_disguise():
+    """D1 registered under 2662 (专项化学用品制造) declares its chemistry: not a disguise (its
+    lack of a permit is chemical_unlicensed's finding); under 7320 it is."""
+    con = frame()
+    con.execute(f"update registry set industry_code = '7320' where uscc = '{uscc(1)}'")
+    assert "D1" in by_site(det.detect(con, AS_OF))
+    con.execute(f"update registry set industry_code = '2662' where uscc = '{uscc(1)}'")
+    assert "D1" not in by_site(det.detect(con, AS_OF, det.Params(min_score=0.0)))
+
+
 def test_power_explained_by_scope_is_damped():
     con = frame()
     low = by_site(det.detect(con, AS_OF, det.Params(min_score=0.0)))
