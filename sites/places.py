@@ -55,7 +55,8 @@ _SQL = "places.sql"
 class PlaceParams:
     """Thresholds of `build_places`."""
 
-    link_m: float = 150.0  # stays closer than this belong to one place
+    link_m: float = 100.0  # stays closer than this belong to one place (two premises 150 m
+    # apart are two places: a shop by the road must not take a depot's tankers)
     licensed_reach_m: float = 300.0  # a permit (or fuel station) this close covers the place
     require_valid_permit: bool = True  # count only permits valid on the place's last visit
     fuel_pattern: str = "汽油|柴油"  # regex on permit_type + scope marking fuel stations

@@ -146,21 +146,23 @@ def test_fuel_station_from_permits():
 
 
 def test_single_linkage_chains_and_two_plates_stay_apart():
-    """Stays 120 m apart in a row link into one place (A–C is 240 m); a stay 400 m on is apart."""
+    """Stays 80 m apart in a row link into one place (A–C is 160 m); stays 400 m on are apart,
+    and two of them 140 m from each other are two premises, two places."""
     con = duckdb.connect()
     load(
         con,
         stays=[
             ("晋MA0001", h(D3, 8), h(D3, 9), 0.0, 0.0, False),
-            ("晋MA0002", h(D3, 8), h(D3, 9), 120.0, 0.0, False),
-            ("晋MA0003", h(D3, 8), h(D3, 9), 240.0, 0.0, False),
-            ("晋MA0004", h(D3, 8), h(D3, 9), 640.0, 0.0, False),
+            ("晋MA0002", h(D3, 8), h(D3, 9), 80.0, 0.0, False),
+            ("晋MA0003", h(D3, 8), h(D3, 9), 160.0, 0.0, False),
+            ("晋MA0004", h(D3, 8), h(D3, 9), 560.0, 0.0, False),
+            ("晋MA0005", h(D3, 8), h(D3, 9), 700.0, 0.0, False),
         ],
     )
     got = places(con)
-    assert [p["n_visits"] for p in got] == [3, 1]
+    assert [p["n_visits"] for p in got] == [3, 1, 1]
     assert got[0]["n_plates"] == 3
-    assert got[0]["extent_m"] == pytest.approx(120, abs=1) and got[1]["extent_m"] == 0
+    assert got[0]["extent_m"] == pytest.approx(80, abs=1) and got[1]["extent_m"] == 0
 
 
 def test_place_id_is_stable_as_visits_grow():
