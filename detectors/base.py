@@ -60,6 +60,10 @@ def conform(table: pa.Table) -> pa.Table:
     return table.select(EVIDENCE.names).cast(EVIDENCE)
 
 
+# names of places where drivers stop on their way: to eat, sleep, shop, have the truck seen to
+# (truck_unlicensed_stop and waybill_mismatch weigh stops there `roadside_factor`)
+ROADSIDE_PATTERN = ("饭店|餐馆|餐厅|饭馆|面馆|小吃|快餐|食堂|农家乐|酒店|宾馆|旅馆|旅社|招待所|客栈|"
+                    "便利店|超市|商店|小卖部|门市部|汽修|汽车修理|修理厂|修理部|轮胎|洗车|停车场|服务区")
 TRUCK_TABLES = ("truck_stays", "truck_place_visits", "truck_places")
 
 

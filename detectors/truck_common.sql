@@ -18,3 +18,18 @@ create or replace temp macro xhg_truck_parked(as_of, window_days, dwell_min, nig
            median(duration_min) >= dwell_min and avg(night::int) >= night_share as parked
     from xhg_truck_site_stays(as_of, window_days)
     group by site_id, plate;
+
+-- name: roadside
+-- sites where drivers stop to eat, sleep, shop or have the truck seen to: a registration or
+-- power account of the site bears such a name (tables schema-qualified: the detectors' CTEs
+-- named registry would shadow them)
+create or replace temp macro xhg_roadside_sites(pattern) as table
+    select m.site_id, min(n.name) as roadside_name
+    from main.site_members as m
+    inner join (
+        select 'registry' as kind, uscc as key, name from main.registry
+        union all
+        select 'power_account', account_no, account_name from main.power_accounts
+    ) as n on n.kind = m.member_kind and n.key = m.member_key
+    where regexp_matches(n.name, pattern)
+    group by m.site_id;

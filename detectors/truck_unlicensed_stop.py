@@ -59,6 +59,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors.base import (
+    ROADSIDE_PATTERN,
     TRUCK_TABLES,
     empty,
     has_tables,
@@ -88,6 +89,8 @@ class Params:
     park_night_share: float = 0.5  # share of that truck's stays there meeting the night
     remote_parked_weight: float = 0.3  # a kept (remote) parked stay, as a share of a visit
     declared_use_weight: float = 0.3  # a stay delivering goods the site's own trade uses
+    roadside_pattern: str = ROADSIDE_PATTERN  # a restaurant, shop or repair shop on the road
+    roadside_factor: float = 0.4  # … where drivers stop on their way: a stop there weighs this
     full_days: int = 5
     unload_min: float = 20.0  # minutes: shorter is a halt
     unload_max: float = 240.0  # minutes: longer is parking

@@ -259,11 +259,15 @@ parts as (
 
 scored as (
     select
-        *,
-        -- parked and declared stays count for part of a visit (kept)
-        f_weight * f_licence * f_plates * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
+        p.*,
+        r.roadside_name,
+        -- parked and declared stays count for part of a visit (kept); drivers stop at a
+        -- restaurant, a shop or a repair shop on their way
+        f_weight * f_licence * f_plates * case when r.site_id is null then 1.0 else $roadside_factor end
+            * (0.25 + 0.75 * (0.35 * f_repeat + 0.25 * f_night + 0.2 * f_dwell
                                    + 0.2 * f_remote)) as score
-    from parts
+    from parts as p
+    left join xhg_roadside_sites($roadside_pattern) as r using (site_id)
 )
 
 select
@@ -299,6 +303,9 @@ select
         || case when s.n_declared > 0
             then '；其中 ' || s.n_declared || ' 次有运单写明送本单位、为其登记行业自用物资（' || s.uses
                  || '），可能为正常送货，权重较低' else '' end
+        || case when s.roadside_name is not null
+            then '；本场所「' || s.roadside_name || '」为沿路餐饮、商店或修车等场所，司机途中常停靠，权重较低'
+            else '' end
         || coalesce('；到访车辆当日运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
     json_object(
         'visits', s.n_visits, 'night_visits', s.n_night, 'days', s.n_days,
@@ -312,7 +319,8 @@ select
         'first_day', s.first_day, 'last_day', s.last_day, 'cargo', c.cargo,
         'f_repeat', round(s.f_repeat, 3), 'f_night', round(s.f_night, 3),
         'f_dwell', round(s.f_dwell, 3), 'f_remote', round(s.f_remote, 3),
-        'f_plates', round(s.f_plates, 3), 'f_licence', round(s.f_licence, 3)
+        'f_plates', round(s.f_plates, 3), 'f_licence', round(s.f_licence, 3),
+        'roadside', s.roadside_name
     )::varchar as facts
 from scored as s
 left join cargo as c using (site_id)

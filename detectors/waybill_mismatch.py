@@ -48,7 +48,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import TRUCK_TABLES, empty, has_tables, install_truck_macros, run_sql, sql_params
+from detectors.base import (
+    ROADSIDE_PATTERN,
+    TRUCK_TABLES,
+    empty,
+    has_tables,
+    install_truck_macros,
+    run_sql,
+    sql_params,
+)
 
 NAME = "waybill_mismatch"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -69,6 +77,8 @@ class Params:
     full_days: int = 5
     full_plates: int = 6
     public_plates: int = 12  # more trucks than this at a site: a public place, skipped
+    roadside_pattern: str = ROADSIDE_PATTERN  # a restaurant, shop or repair shop on the road
+    roadside_factor: float = 0.4  # … where drivers stop on their way: a stop there weighs this
     min_score: float = 0.25
     # 山西省运城市夏县 / 运城市夏县 / 夏县: stripped before addresses are compared
     region_prefix: str = r"^(\p{Han}{2,3}省)?(\p{Han}{2,4}市)?(\p{Han}{1,3}[县区])?"

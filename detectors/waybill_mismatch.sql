@@ -278,10 +278,14 @@ scored as (
 
 final as (
     select
-        *,
+        s.*,
+        r.roadside_name,
+        -- drivers stop at a restaurant, a shop or a repair shop on their way
         weight * (0.5 + 0.5 * f_share) * f_public
+            * case when r.site_id is null then 1.0 else $roadside_factor end
             * (0.2 + 0.8 * (0.5 * f_repeat + 0.2 * f_plates + 0.3 * f_night)) as score
-    from scored
+    from scored as s
+    left join xhg_roadside_sites($roadside_pattern) as r using (site_id)
 )
 
 select
@@ -306,6 +310,9 @@ select
                  || '」等，不在此处' else '' end
         || case when f.n_no_waybill > 0
             then '；' || f.n_no_waybill || ' 次当日无运单' else '' end
+        || case when f.roadside_name is not null
+            then '；本场所「' || f.roadside_name || '」为沿路餐饮、商店或修车等场所，司机途中常停靠，权重较低'
+            else '' end
         || coalesce('；运单货物：' || f.cargo, '') as reason,
     json_object(
         'mismatched_stays', f.n_stays, 'candidate_stays', f.n_candidates,
@@ -321,7 +328,7 @@ select
         'f_repeat', round(f.f_repeat, 3), 'f_night', round(f.f_night, 3),
         'f_share', round(f.f_share, 3), 'f_plates', round(f.f_plates, 3),
         'f_public', round(f.f_public, 3),
-        'weight', round(f.weight, 3)
+        'weight', round(f.weight, 3), 'roadside', f.roadside_name
     )::varchar as facts
 from final as f
 left join top_consignee as t using (site_id)

@@ -148,14 +148,14 @@ def test_remote_haulier_yard_parking_scores_low():
 
 def test_declared_deliveries_of_the_trades_own_goods_weigh_less():
     """Two firms 5 km apart, each visited by three trucks on four mornings for 40 minutes,
-    each stay under a waybill naming the firm: a hotel receiving LPG (its kitchen's gas) and a
-    feed mill receiving 甲醇 (no feed mill uses it). The hotel's stays count
+    each stay under a waybill naming the firm: a heating plant receiving LPG (its boilers' gas)
+    and a feed mill receiving 甲醇 (no feed mill uses it). The heating plant's stays count
     declared_use_weight of a visit and the reason says why; the feed mill's count in full."""
     from tests.detectors import frames
 
     c = TruckCounty()
     for pid, east, uscc, name, cargo in (
-            ("hotel", 0, "91140828HOTEL0001X", "夏县迎宾酒店有限公司", "液化石油气"),
+            ("hotel", 0, "91140828HOTEL0001X", "夏县恒温供热有限公司", "液化石油气"),
             ("feed", 5000, "91140828FEEDM0001X", "夏县丰收饲料有限公司", "甲醇")):
         c.place(pid, east, 0)
         c.member(f"S-{pid}", "registry", uscc, name=name)
@@ -171,3 +171,23 @@ def test_declared_deliveries_of_the_trades_own_goods_weigh_less():
     assert "4 次有运单写明送本单位、为其登记行业自用物资（燃气）" in hotel["reason"]
     assert json.loads(hotel["facts"])["declared_use_visits"] == 4
     assert json.loads(feed["facts"])["declared_use_visits"] == 0 and "自用" not in feed["reason"]
+
+
+def test_stops_at_a_roadside_restaurant_weigh_roadside_factor():
+    """The same four night stops of three trucks without waybills at a restaurant and at a
+    feed mill 5 km apart: drivers eat at the restaurant on their way; its score is the feed
+    mill's times roadside_factor and the reason says why."""
+    from tests.detectors import frames
+
+    c = TruckCounty()
+    for pid, east, uscc, name in (("inn", 0, "92140828MEALS0001X", "夏县路口饭店"),
+                                  ("feed", 5000, "91140828FEEDM0001X", "夏县丰收饲料有限公司")):
+        c.place(pid, east, 0)
+        c.member(f"S-{pid}", "registry", uscc, name=name)
+        frames.insert(c.con, "registry", [dict(uscc=uscc, name=name, status="存续")])
+        c.nightly([f"晋M{pid[0].upper()}000{i}" for i in range(3)], [16, 18, 20, 22], pid, minutes=50)
+    out = _run(c)
+    inn, feed = out["S-inn"], out["S-feed"]
+    assert abs(inn["score"] - feed["score"] * det.Params().roadside_factor) < 2e-3
+    assert "本场所「夏县路口饭店」为沿路餐饮" in inn["reason"] and "沿路" not in feed["reason"]
+    assert json.loads(inn["facts"])["roadside"] == "夏县路口饭店"

@@ -6,6 +6,7 @@ import json
 
 from detectors import waybill_mismatch as det
 from detectors.base import EVIDENCE
+from tests.detectors import frames
 from tests.detectors.truck_frames import AS_OF, TruckCounty, at
 
 
@@ -108,3 +109,25 @@ def test_two_trucks_at_one_site_same_nights_only_the_undeclared_one_counts():
     facts = json.loads(_run(c)["S-firm"]["facts"])
     assert facts["mismatched_stays"] == 2 and facts["candidate_stays"] == 4
     assert facts["top_plates"] == ["晋MB0002"] and facts["f_share"] == 0.5
+
+
+def test_stops_at_a_roadside_shop_weigh_roadside_factor():
+    """The first test's four night stops, once at a village workshop and once at a
+    convenience store (its power account's name): drivers buy and rest there on their way, so
+    the store's score is the workshop's times roadside_factor and the reason says why."""
+    c = TruckCounty()
+    far = at(0, 20_000)
+    for pid, east in (("shop", 0), ("store", 6000)):
+        place = c.place(pid, east, 0)
+        if pid == "store":
+            c.member("S-store", "power_account", "0042", name="夏县瑶峰镇李强便利店")
+            frames.insert(c.con, "power_accounts", [dict(account_no="0042",
+                                                         account_name="夏县瑶峰镇李强便利店")])
+        for i, (plate, day) in enumerate((("A0001", 16), ("B0002", 18), ("A0001", 20), ("B0002", 22))):
+            c.stay(f"晋M{pid[0].upper()}{plate}", f"2026-11-{day} 23:00", 60, place)
+            c.waybill(f"{pid}{i}", f"晋M{pid[0].upper()}{plate}", day, "二氯甲烷", "夏县远方化工有限公司",
+                      unload=far)
+    out = _run(c)
+    store, shop = out["S-store"], out["S-shop"]
+    assert abs(store["score"] - shop["score"] * det.Params().roadside_factor) < 2e-3
+    assert "本场所「夏县瑶峰镇李强便利店」为沿路" in store["reason"] and "沿路" not in shop["reason"]
