@@ -41,8 +41,12 @@ a remote spot are kept (a tanker left overnight where nobody lives may be a stor
 transfer point) but weigh `remote_parked_weight` of a visit: a small haulier's yard in the
 fields, four trucks every night, scores ~0.3, not ~0.9; the reason says so.
 
-Known false positives: roadside restaurants, repair shops and weighbridges used by a few
-regular trucks; a consignee missing from the permits table (a licensed firm whose permit was
+Roadside services: a site one of whose registrations or accounts is named as a restaurant,
+shop, inn or repair shop (`roadside_pattern`) scores `roadside_factor` of the above: drivers
+stop there on their way; the reason says so.
+
+Known false positives: unnamed roadside restaurants, repair shops and weighbridges used by a
+few regular trucks; a consignee missing from the permits table (a licensed firm whose permit was
 not dropped, a fuel station not in the permit list); construction sites receiving diesel;
 trucks waiting outside a licensed plant more than `licensed_reach_m` from its permit point.
 Known misses: a workshop supplied by unregistered vans (no tracks), or within reach of a

@@ -57,9 +57,10 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
 -- registrations) uses itself: a restaurant's LPG, a brick works' diesel, a steel fabricator's
 -- oxygen and acetylene, a furniture maker's thinner, a detergent maker's lye, a water works'
 -- hypochlorite, an admixture maker's acrylic acid (a raw material of a product that is no
--- hazardous chemical), a cold store's ammonia. Users need no permit for these, and every county has them in numbers; a
--- workshop hiding in such a firm still shows in power and in other goods. Fuel for fleets
--- (物流, 运输, 农机) is left out: unlicensed fuel yards sit in exactly those.
+-- hazardous chemical), a cold store's ammonia. Users need no permit for these, and every
+-- county has them in numbers; a workshop hiding in such a firm still shows in power and in
+-- other goods. Fuel for fleets (物流, 运输, 农机) is left out: unlicensed fuel yards sit in
+-- exactly those.
 create or replace temp macro xhg_consigned_waybills(as_of, waybill_days, reach_m) as table
     with
     uses (use_label, cargo_pattern, trade_pattern) as (values

@@ -28,6 +28,9 @@ site and 0 past `public_plates`. One daytime stay with the consignee 20 km away 
 (below `min_score`: en-route stops look the same), one at night ~0.3; four night deliveries
 by two trucks declared to a firm 20 km away ~0.8; six by six trucks ~1.
 
+A site named as a restaurant, shop, inn or repair shop (`roadside_pattern`, a registration's
+or account's name) scores `roadside_factor` of that: drivers stop there on their way.
+
 Evidence: mismatched and candidate stays, nights, days, plates (top three), counts by kind,
 the consignee most declared and its distance, the most declared out-of-county address, cargo.
 
