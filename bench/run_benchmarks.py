@@ -1017,25 +1017,31 @@ def render(results: dict) -> str:
     L += ["*input rows*: the rows of the tables the stage reads (a detector: the tables its SQL "
           "names), not the rows it actually scans — power detectors read only their windows "
           "(Parquet row groups are pruned by date). Reproduce: "
-          "`.venv/bin/python -m bench.run_benchmarks --scales county,p1,p4,p8 --skip-pytest`; "
+          "`.venv/bin/python -m bench.run_benchmarks --scales county,p1,p4,p8,p100 --skip-pytest`; "
           "each step's output is in `data/work/bench/logs/`.", ""]
 
     # scaling
     grow = _province_growth(results, prov)
     if len(prov) >= 2:
         big = prov[-1]
+        extrapolate = big != f"p{FULL_BLOCKS}"  # the full province measured: nothing to guess
+        commits = {s: results["scales"][s].get("commit", "?") for s in prov}
         L += [f"### Growth with size ({', '.join(prov)}): fitted exponents", "",
               "Least-squares slope of log(seconds) — and of log(peak memory) — against "
               "log(input rows) over the province sizes measured (same data shape, so the county, "
-              "whose shape differs, is left out of the fit). 1.0 = linear; **>1.1 is flagged**. "
-              f"The last two columns are **extrapolated** from {big} to the full province — *not "
-              f"measured*: p{FULL_BLOCKS} holds {FULL_BLOCKS} × p1's rows, {grow:.1f} × {big}'s; "
-              "time grows with the judged exponent (below) but at least 1 (a sublinear fit "
-              "mostly shows fixed costs), memory with its fitted exponent.", "",
+              "whose shape differs, is left out of the fit). 1.0 = linear; **>1.1 is flagged**."
+              + (f" The last two columns are **extrapolated** from {big} to the full province — *not "
+                 f"measured*: p{FULL_BLOCKS} holds {FULL_BLOCKS} × p1's rows, {grow:.1f} × {big}'s; "
+                 "time grows with the judged exponent (below) but at least 1 (a sublinear fit "
+                 "mostly shows fixed costs), memory with its fitted exponent." if extrapolate
+                 else "")
+              + ("" if len(set(commits.values())) == 1 else " Code measured: " + ", ".join(
+                  f"{s} at {c}" for s, c in commits.items()) + " (a stage whose code changed "
+                  "between them mixes two versions in its exponent)."), "",
               "| stage | " + " | ".join(f"s at {s}" for s in prov)
               + " | exponent (wall time) | exponent (CPU time) | exponent (memory) | flag "
-              "| p100 seconds (extrapolated) | p100 peak (extrapolated) |",
-              "|---|" + "---:|" * len(prov) + "---:|---:|---:|---|---:|---:|"]
+              + ("| p100 seconds (extrapolated) | p100 peak (extrapolated) |" if extrapolate else "|"),
+              "|---|" + "---:|" * len(prov) + "---:|---:|---:|---|" + ("---:|---:|" if extrapolate else "")]
         for name in names + ["screen"]:
             ms = [results["scales"][s]["stages"].get(name) if name in results["scales"][s].get(
                 "stages", {}) else results["scales"][s].get(name) for s in prov]
@@ -1063,7 +1069,8 @@ def render(results: dict) -> str:
             L.append(f"| {name} | " + " | ".join(_fmt_s(x) for x in secs)
                      + f" | {'—' if e_t is None else f'{e_t:.2f}'}"
                      f" | {'—' if e_c is None else f'{e_c:.2f}'}"
-                     f" | {'—' if e_m is None else f'{e_m:.2f}'} | {flag} | {ext_s} | {ext_m} |")
+                     f" | {'—' if e_m is None else f'{e_m:.2f}'} | {flag} |"
+                     + (f" {ext_s} | {ext_m} |" if extrapolate else ""))
         L += ["", "The flag judges the CPU-time exponent where every size has it (CPU time "
               "of the work, all threads, moves far less than wall time when other jobs "
               "take the cores), else the wall-time one. "
