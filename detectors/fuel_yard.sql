@@ -47,16 +47,43 @@ place_site as (
     select member_key as place_id, site_id from members where member_kind = 'truck_place'
 ),
 
+-- permits within licence_doubt_m of a place: an equi-join on grid cells licence_doubt_m wide
+-- (the 3 × 3 block around a place's cell holds every permit in reach), not a distance test
+-- over places × permits, which grows with the square of a province
+grid as (
+    select
+        $licence_doubt_m / 111320.0 as cell_lat,
+        $licence_doubt_m / (111320.0 * cos(radians(max(abs(lat))))) as cell_lon
+    from places
+),
+
+permit_cells as (
+    select p.permit_no, p.fuel, p.lon, p.lat,
+           floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
+    from permits as p
+    cross join grid as g
+    where p.lon is not null
+),
+
+place_probes as (
+    select pl.place_id, pl.lon, pl.lat,
+           floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
+           floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
+    from places as pl
+    cross join grid as g
+    cross join (values (-1), (0), (1)) as ox (dx)
+    cross join (values (-1), (0), (1)) as oy (dy)
+),
+
 place_licence as (
     select
-        pl.place_id,
-        min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) filter (where p.fuel) as fuel_m,
+        q.place_id,
+        min(distance_m(q.lon, q.lat, p.lon, p.lat)) filter (where p.fuel) as fuel_m,
         bool_or(not p.fuel) as near_other
-    from places as pl
-    inner join permits as p
-        on p.lon is not null
-        and distance_m(pl.lon, pl.lat, p.lon, p.lat) <= $licence_doubt_m
-    group by pl.place_id
+    from place_probes as q
+    inner join permit_cells as p using (cx, cy)
+    where distance_m(q.lon, q.lat, p.lon, p.lat) <= $licence_doubt_m
+    group by q.place_id
 ),
 
 site_licence as (
