@@ -3,8 +3,12 @@
 DuckDB plans a join it cannot hash (a condition on one side alone in a LEFT JOIN's ON, an OR
 across sides) as a nested loop: harmless on a county, quadratic at province scale (one such
 join in the scoring took p100's screening past 50 minutes). Every statement the screening
-runs is explained first, and a nested-loop join over more than `BIG` estimated pairs of rows (both
-sides more than `SMALL`) fails the test, naming the statement.
+runs is explained first, and a nested-loop join over more than `BIG` estimated pairs of rows
+(both sides more than `SMALL`) fails the test, naming the statement.
+
+Known limit: a loop whose smaller side is small in a county (its 50 permits, 14 closed sites)
+but grows with a province passes; truck places × permits in truck_unlicensed_stop and places
+still are such loops (a few seconds at p100, BENCHMARKS.md).
 """
 
 from __future__ import annotations
