@@ -18,41 +18,44 @@ from pathlib import Path
 import pyarrow as pa
 
 
+def _truth_keys(entities: list[dict]) -> pa.Table:
+    """(entity index, member_kind, member_key) of every record a truth entity names."""
+    rows = [(i, kind, key) for i, e in enumerate(entities)
+            for kind, field in (("power_account", "account_nos"), ("registry", "usccs"),
+                                ("tip", "tip_nos"))
+            for key in e.get(field, [])]
+    return pa.table({"entity": [r[0] for r in rows], "kind": [r[1] for r in rows],
+                     "key": [r[2] for r in rows]})
+
+
+def _query_keys(con, entities: list[dict], sql: str, params: dict) -> list[tuple]:
+    """`sql` run with the entities' records registered as `_truth_keys`."""
+    con.register("_truth_keys", _truth_keys(entities))
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.unregister("_truth_keys")
+
+
 def entity_leads(con, entities: list[dict], week: str) -> list[tuple[int | None, str | None]]:
     """Per truth entity, its best lead's rank and suspected category (None, None when no
     listed lead holds any of its records)."""
-    rows = []
-    for i, e in enumerate(entities):
-        rows += [(i, "power_account", a) for a in e.get("account_nos", [])]
-        rows += [(i, "registry", u) for u in e.get("usccs", [])]
-        rows += [(i, "tip", t) for t in e.get("tip_nos", [])]
-    keys = pa.table({"entity": [r[0] for r in rows], "kind": [r[1] for r in rows],
-                     "key": [r[2] for r in rows]})
-    con.register("_truth_keys", keys)
-    found = {e: (r, c) for e, r, c in con.execute("""
+    found = {e: (r, c) for e, r, c in _query_keys(con, entities, """
         select k.entity, min(l.rank), arg_min(l.category, l.rank)
         from _truth_keys k
         join site_members m on m.member_kind = k.kind and m.member_key = k.key
         join leads l on l.site_id = m.site_id and l.week = $week
-        group by k.entity""", {"week": week}).fetchall()}
-    con.unregister("_truth_keys")
+        group by k.entity""", {"week": week})}
     return [found.get(i, (None, None)) for i in range(len(entities))]
 
 
 def planted_lead_ranks(con, entities: list[dict], week: str, top: int) -> set[int]:
     """Ranks (≤ top) of the leads whose site holds a record of any of the entities."""
-    keys = pa.table({"kind": [k for e in entities for k, f in (("power_account", "account_nos"),
-                     ("registry", "usccs"), ("tip", "tip_nos")) for _ in e.get(f, [])],
-                     "key": [x for e in entities for f in ("account_nos", "usccs", "tip_nos")
-                             for x in e.get(f, [])]})
-    con.register("_truth_keys", keys)
-    ranks = {r for (r,) in con.execute("""
+    return {r for (r,) in _query_keys(con, entities, """
         select distinct l.rank from leads l
         join site_members m on m.site_id = l.site_id
         join _truth_keys k on k.kind = m.member_kind and k.key = m.member_key
-        where l.week = $week and l.rank <= $top""", {"week": week, "top": top}).fetchall()}
-    con.unregister("_truth_keys")
-    return ranks
+        where l.week = $week and l.rank <= $top""", {"week": week, "top": top})}
 
 
 def evaluate(workdir: Path, scale: str, seed: int) -> dict:
