@@ -21,10 +21,13 @@ create or replace temp macro xhg_truck_parked(as_of, window_days, dwell_min, nig
 
 -- name: roadside
 -- sites where drivers stop to eat, sleep, shop or have the truck seen to: a registration or
--- power account of the site bears such a name (tables schema-qualified: the detectors' CTEs
--- named registry would shadow them)
+-- power account of the site bears such a name; roadside_note is the clause the detectors add
+-- to their reason (tables schema-qualified: the detectors' CTEs named registry would shadow
+-- them)
 create or replace temp macro xhg_roadside_sites(pattern) as table
-    select m.site_id, min(n.name) as roadside_name
+    select m.site_id, min(n.name) as roadside_name,
+           '；本场所「' || min(n.name) || '」为沿路餐饮、商店或修车等场所，司机途中常停靠，权重较低'
+               as roadside_note
     from main.site_members as m
     inner join (
         select 'registry' as kind, uscc as key, name from main.registry

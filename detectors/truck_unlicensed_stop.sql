@@ -261,6 +261,7 @@ scored as (
     select
         p.*,
         r.roadside_name,
+        r.roadside_note,
         -- parked and declared stays count for part of a visit (kept); drivers stop at a
         -- restaurant, a shop or a repair shop on their way
         f_weight * f_licence * f_plates * case when r.site_id is null then 1.0 else $roadside_factor end
@@ -303,9 +304,7 @@ select
         || case when s.n_declared > 0
             then '；其中 ' || s.n_declared || ' 次有运单写明送本单位、为其登记行业自用物资（' || s.uses
                  || '），可能为正常送货，权重较低' else '' end
-        || case when s.roadside_name is not null
-            then '；本场所「' || s.roadside_name || '」为沿路餐饮、商店或修车等场所，司机途中常停靠，权重较低'
-            else '' end
+        || coalesce(s.roadside_note, '')
         || coalesce('；到访车辆当日运单货物：' || c.cargo, '；到访车辆当日均无运单') as reason,
     json_object(
         'visits', s.n_visits, 'night_visits', s.n_night, 'days', s.n_days,

@@ -280,6 +280,7 @@ final as (
     select
         s.*,
         r.roadside_name,
+        r.roadside_note,
         -- drivers stop at a restaurant, a shop or a repair shop on their way
         weight * (0.5 + 0.5 * f_share) * f_public
             * case when r.site_id is null then 1.0 else $roadside_factor end
@@ -310,9 +311,7 @@ select
                  || '」等，不在此处' else '' end
         || case when f.n_no_waybill > 0
             then '；' || f.n_no_waybill || ' 次当日无运单' else '' end
-        || case when f.roadside_name is not null
-            then '；本场所「' || f.roadside_name || '」为沿路餐饮、商店或修车等场所，司机途中常停靠，权重较低'
-            else '' end
+        || coalesce(f.roadside_note, '')
         || coalesce('；运单货物：' || f.cargo, '') as reason,
     json_object(
         'mismatched_stays', f.n_stays, 'candidate_stays', f.n_candidates,
