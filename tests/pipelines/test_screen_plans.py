@@ -62,7 +62,7 @@ class Explaining:
         for statement in self._con.extract_statements(sql):
             text = statement.query.strip().rstrip(";")
             head = text.split(None, 1)[0].lower() if text else ""
-            if head not in EXPLAINABLE or text.lower().startswith(("create macro", "create or replace macro")):
+            if head not in EXPLAINABLE:
                 continue
             args = bound(text, params) if isinstance(params, dict) else params
             rows = self._con.execute("explain (format json) " + text, args).fetchall()
