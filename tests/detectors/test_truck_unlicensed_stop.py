@@ -155,7 +155,7 @@ def test_declared_deliveries_of_the_trades_own_goods_weigh_less():
 
     c = TruckCounty()
     for pid, east, uscc, name, cargo in (
-            ("hotel", 0, "91140828HOTEL0001X", "夏县恒温供热有限公司", "液化石油气"),
+            ("heat", 0, "91140828HEATP0001X", "夏县恒温供热有限公司", "液化石油气"),
             ("feed", 5000, "91140828FEEDM0001X", "夏县丰收饲料有限公司", "甲醇")):
         c.place(pid, east, 0)
         c.member(f"S-{pid}", "registry", uscc, name=name)
@@ -165,11 +165,11 @@ def test_declared_deliveries_of_the_trades_own_goods_weigh_less():
         for i, day in enumerate([16, 18, 20, 22]):
             c.waybill(f"W{pid}{i}", plates[i % 3], day, cargo, name)
     out = _run(c)
-    hotel, feed = out["S-hotel"], out["S-feed"]
+    heat, feed = out["S-heat"], out["S-feed"]
     assert feed["score"] > 0.7  # four mornings, three trucks, unloading scale, nobody near
-    assert abs(hotel["score"] - feed["score"] * det.Params().declared_use_weight) < 2e-3
-    assert "4 次有运单写明送本单位、为其登记行业自用物资（燃气）" in hotel["reason"]
-    assert json.loads(hotel["facts"])["declared_use_visits"] == 4
+    assert abs(heat["score"] - feed["score"] * det.Params().declared_use_weight) < 2e-3
+    assert "4 次有运单写明送本单位、为其登记行业自用物资（燃气）" in heat["reason"]
+    assert json.loads(heat["facts"])["declared_use_visits"] == 4
     assert json.loads(feed["facts"])["declared_use_visits"] == 0 and "自用" not in feed["reason"]
 
 
