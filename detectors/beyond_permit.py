@@ -3,8 +3,10 @@
 Flags: a site holding a hazardous-chemical permit valid on `as_of` when (a) inbound
 electronic waybills of the last `waybill_days` unload chemicals that are not in the permit
 scope (cargo and scope folded to one key per chemical through the hazchem aliases, so 双氧水
-= 过氧化氢溶液, 醋酸 = 乙酸), (b) its permits are all 不带储存 (trading on paper) yet hazardous
-goods are unloaded there, or (c) the site's power over the last `recent_days` is far above its
+= 过氧化氢溶液, 醋酸 = 乙酸), (a') outbound waybills ship such a chemical from the site: a
+product the permit does not name (hazardous waste, 废…, leaving for disposal is none), (b)
+its permits are all 不带储存 (trading on paper) yet hazardous goods are unloaded there, or (c)
+the site's power over the last `recent_days` is far above its
 own baseline: the larger of the median day of the previous `history_days` and the mean of the
 same weeks a year ago (seasonal load is not growth); and (d) a site whose permit lapsed
 within `lapsed_days` while waybill deliveries go on or its load stays above `running_share`
@@ -13,9 +15,14 @@ of its baseline (a plant producing on a lapsed permit).
 A waybill belongs to a site when its consignee equals a name of the site (registration,
 permit holder, power account), or when its consignee is no entity the warehouse knows and
 its unload point lies within `reach_m` of the site point (a neighbour's deliveries in a
-chemical park are the neighbour's).
-Score: 1 − (1 − growth_weight·g)(1 − cargo_weight·c)(1 − storage_weight·s)(1 − l), with
-c = 1 − per_delivery^n for n off-scope deliveries, s the same for n deliveries to a permit
+chemical park are the neighbour's). A waybill ships from a site when its shipper is a name of
+the site and its load point lies within `reach_m` (no point: its load address is the site's),
+or when its shipper is no known entity and its load point lies within reach. The scope is
+the union of the holder's valid permits (matched by name or credit code): a firm licensed
+for a chemical at one of its plants moves it between them.
+Score: 1 − (1 − growth_weight·g)(1 − cargo_weight·c)(1 − product_weight·o)
+(1 − storage_weight·s)(1 − l), with c = 1 − per_delivery^n for n off-scope deliveries, o the
+same for n off-scope shipments, s the same for n deliveries to a permit
 without storage, g = ln(ratio/min_growth)/ln(full_growth/min_growth) clipped to 0–1, and
 l = 1 − (1 − lapsed_delivery_weight·(1 − ½^n))(1 − lapsed_running_weight·running) for a
 lapsed permit.
@@ -59,6 +66,7 @@ class Params:
     per_delivery: float = 0.6  # each off-scope delivery leaves this share of doubt
     cargo_weight: float = 0.8  # off-scope cargo may be feedstock: not full weight
     feedstock_share: float = 0.5  # a producer's off-scope cargo without output growth counts this
+    product_weight: float = 0.9  # off-scope goods shipped out: products, not feedstock
     storage_weight: float = 0.8  # deliveries to a permit without storage
     lapsed_days: int = 1095  # a permit lapsed this recently still makes a licensed firm
     lapsed_delivery_weight: float = 0.9  # deliveries after the permit lapsed

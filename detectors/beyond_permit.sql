@@ -1,6 +1,7 @@
--- beyond_permit: licensed sites whose power grows far past their own history, whose inbound
--- waybills carry chemicals outside the permit scope (or any cargo to a permit without
--- storage), or whose permit lapsed while deliveries and load go on.
+-- beyond_permit: licensed sites whose power grows far past their own history, whose waybills
+-- carry chemicals outside the permit scope (inbound: feedstock or a new line; outbound: a
+-- product the permit does not name), any cargo to a permit without storage, or whose permit
+-- lapsed while deliveries and load go on.
 -- Registered by the caller: beyond_permit_aliases (term, chem_key).
 with
 
@@ -34,7 +35,8 @@ readings as (
 ),
 
 waybills_in as (
-    select waybill_no, consignee, unload_address, unload_lon, unload_lat, cargo, ship_date
+    select waybill_no, shipper, consignee, load_address, load_lon, load_lat,
+        unload_address, unload_lon, unload_lat, cargo, ship_date
     from waybills
     where ship_date > $as_of::date - interval ($waybill_days) day and ship_date <= $as_of
 ),
@@ -65,10 +67,25 @@ licensed as (
     having max(valid_until) >= $as_of::date - interval ($lapsed_days) day
 ),
 
+-- the holder's valid permits, this site's and its other plants': a firm licensed for a
+-- chemical at one plant moves it between its plants without working beyond its permits
+holders as (
+    select distinct s.site_id, s.holder_name, s.uscc
+    from site_permits as s semi join licensed as l using (site_id)
+),
+
+holder_scopes as (
+    select h.site_id, p.scope from holders as h
+    join permits_in as p on p.holder_name = h.holder_name where p.valid_until >= $as_of
+    union
+    select h.site_id, p.scope from holders as h
+    join permits_in as p on p.uscc = h.uscc where p.valid_until >= $as_of
+),
+
 -- permitted chemicals as comparison keys (溶液 dropped, aliases folded)
 scope_items as (
-    select l.site_id, trim(item) as item
-    from licensed as l, unnest(regexp_split_to_array(coalesce(l.permit_scope, ''), '[、,，;；/\s]+')) as t(item)
+    select h.site_id, trim(item) as item
+    from holder_scopes as h, unnest(regexp_split_to_array(coalesce(h.scope, ''), '[、,，;；/\s]+')) as t(item)
     where trim(item) <> ''
 ),
 
@@ -125,27 +142,71 @@ deliveries as (
             + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
 ),
 
-delivery_keys as (
-    select d.*, coalesce(a.chem_key, regexp_replace(d.cargo, '溶液$', '')) as chem_key
+-- a waybill ships from a licensed site when its shipper is a name of the site and it was
+-- loaded there (load point within reach, else the same address, blanks ignored), or when its
+-- shipper is no known entity and its load point lies within reach; a shipper's name alone
+-- says nothing (traders consign goods loaded anywhere), nor does a neighbour's loading bay
+site_addresses as (
+    select site_id, regexp_replace(address, '\s', '', 'g') as address from sites
+    where address is not null
+),
+
+shipments as (
+    select distinct n.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
+    from waybills_in as w
+    join site_names as n on n.name = w.shipper
+    join licensed as l on l.site_id = n.site_id
+    left join licensed_points as p on p.site_id = n.site_id
+    left join site_addresses as a on a.site_id = n.site_id
+    where (w.load_lon is not null and p.lon is not null
+            and 111320 * sqrt(pow(w.load_lat - p.lat, 2)
+                + pow((w.load_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m)
+        or ((w.load_lon is null or p.lon is null)
+            and regexp_replace(w.load_address, '\s', '', 'g') = a.address)
+    union
+    select distinct p.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
+    from waybills_in as w
+    anti join known_names as k on k.name = w.shipper
+    join licensed_points as p
+        on abs(w.load_lat - p.lat) < 0.01 and abs(w.load_lon - p.lon) < 0.012
+    where 111320 * sqrt(pow(w.load_lat - p.lat, 2)
+            + pow((w.load_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
+),
+
+-- inbound and outbound cargo as comparison keys; a plant's hazardous waste (废矿物油, 废酸 …)
+-- leaving for disposal is no product
+cargo_keys as (
+    select d.site_id, 'in' as direction, d.waybill_no, d.cargo, d.ship_date,
+        coalesce(a.chem_key, regexp_replace(d.cargo, '溶液$', '')) as chem_key
     from deliveries as d left join aliases as a on a.term = d.cargo
+    union all
+    select d.site_id, 'out', d.waybill_no, d.cargo, d.ship_date,
+        coalesce(a.chem_key, regexp_replace(d.cargo, '溶液$', ''))
+    from shipments as d left join aliases as a on a.term = d.cargo
+    where not starts_with(d.cargo, '废')
 ),
 
 off_scope as (
-    select d.site_id, d.cargo, count(*) as n, min(d.ship_date) as first_day, max(d.ship_date) as last_day
-    from delivery_keys as d
+    select d.site_id, d.direction, d.cargo, count(*) as n,
+        min(d.ship_date) as first_day, max(d.ship_date) as last_day
+    from cargo_keys as d
     where not exists (
         select 1 from scope_keys as k
         where k.site_id = d.site_id
             and (k.chem_key = d.chem_key or contains(k.item, d.cargo) or contains(d.cargo, k.item))
     )
-    group by d.site_id, d.cargo
+    group by d.site_id, d.direction, d.cargo
 ),
 
 waybill_facts as (
     select
         l.site_id,
-        coalesce(sum(o.n), 0) as n_off_scope,
-        string_agg(o.cargo || ' ' || o.n || ' 车次', '、' order by o.n desc, o.cargo) as off_scope_cargo,
+        coalesce(sum(o.n) filter (where o.direction = 'in'), 0) as n_off_scope,
+        string_agg(o.cargo || ' ' || o.n || ' 车次', '、' order by o.n desc, o.cargo)
+            filter (where o.direction = 'in') as off_scope_cargo,
+        coalesce(sum(o.n) filter (where o.direction = 'out'), 0) as n_off_products,
+        string_agg(o.cargo || ' ' || o.n || ' 车次', '、' order by o.n desc, o.cargo)
+            filter (where o.direction = 'out') as off_scope_products,
         min(o.first_day) as first_day,
         max(o.last_day) as last_day,
         (select count(*) from deliveries as d where d.site_id = l.site_id) as n_deliveries,
@@ -203,7 +264,8 @@ power_facts as (
 
 scored as (
     select
-        l.*, w.n_off_scope, w.off_scope_cargo, w.n_deliveries, w.first_day, w.last_day,
+        l.*, w.n_off_scope, w.off_scope_cargo, w.n_off_products, w.off_scope_products,
+        w.n_deliveries, w.first_day, w.last_day,
         w.all_cargo,
         p.recent_kwh, p.history_kwh, p.last_year_kwh,
         greatest(p.history_kwh, p.last_year_kwh) as baseline_kwh,
@@ -211,6 +273,7 @@ scored as (
         least(1.0, greatest(0.0, ln(p.recent_kwh / nullif(greatest(p.history_kwh, p.last_year_kwh), 0)
             / $min_growth) / ln($full_growth / $min_growth))) as s_growth,
         case when l.has_valid then 1 - pow($per_delivery, w.n_off_scope) else 0 end as s_cargo,
+        case when l.has_valid then 1 - pow($per_delivery, w.n_off_products) else 0 end as s_product,
         case when l.trading_only then 1 - pow($per_delivery, w.n_deliveries) else 0 end as s_storage,
         -- a lapsed permit: deliveries go on, or the load stays at its usual level
         case when l.has_valid then 0 else 1
@@ -231,6 +294,8 @@ findings as (
             -- products): it counts in full only with the output growth that new products need
             * (1 - $cargo_weight * s_cargo * (case when trading_only then 1
                    else $feedstock_share + (1 - $feedstock_share) * coalesce(s_growth, 0) end))
+            -- a product the permit does not name, shipped out: the plant makes it
+            * (1 - $product_weight * s_product)
             * (1 - $storage_weight * s_storage) * (1 - s_lapsed)
             as score
     from scored
@@ -254,6 +319,8 @@ select
             || '天日均用电 ' || format('{:,.0f}', recent_kwh) || ' kWh，生产未停' end,
         case when s_cargo > 0 then '近' || $waybill_days || '天电子运单卸货含许可范围外品种：'
             || off_scope_cargo end,
+        case when s_product > 0 then '近' || $waybill_days || '天电子运单自本场所发出许可范围外品种：'
+            || off_scope_products || '（本单位许可均未载明，疑超范围生产）' end,
         case when s_storage > 0 then '许可为不带储存，近' || $waybill_days || '天却有 '
             || n_deliveries || ' 车次危险货物卸至本场所' end,
         case when has_valid and s_growth > 0 then '近' || $recent_days || '天日均用电 '
@@ -264,6 +331,7 @@ select
         'permit_nos', permit_nos, 'permit_scope', permit_scope, 'trading_only', trading_only,
         'has_valid_permit', has_valid, 'last_valid_until', last_valid_until, 's_lapsed', round(s_lapsed, 3),
         'off_scope_cargo', off_scope_cargo, 'n_off_scope', n_off_scope,
+        'off_scope_products', off_scope_products, 'n_off_products', n_off_products,
         'n_deliveries', n_deliveries, 'recent_kwh', round(recent_kwh, 1),
         'history_kwh', round(history_kwh, 1), 'last_year_kwh', round(last_year_kwh, 1),
         'growth', round(growth, 3)

@@ -105,3 +105,59 @@ def test_meter_read_only_between_the_windows_still_counts():
     rows = by_site(det.detect(con, AS_OF))
     facts = rows["B6"]["facts"]
     assert facts["recent_kwh"] == 0 and facts["history_kwh"] == 0 and facts["last_year_kwh"] == 0
+
+
+def shipped(no: str, shipper: str, cargo: str, lon=None, lat=None, load_address=None) -> dict:
+    return dict(waybill_no=no, plate="晋MA0002", shipper=shipper, consignee="外地化工贸易有限公司",
+                load_address=load_address, load_lon=lon, load_lat=lat, unload_address="河南洛阳",
+                cargo=cargo, ship_date=AS_OF - dt.timedelta(days=2))
+
+
+def test_products_shipped_outside_the_permit():
+    """B9 (壬化工, licensed for 盐酸) ships 甲苯 three times from its own point: a product its
+    permit does not name, scored without the feedstock damping. Not counted: its 盐酸 (in
+    scope), its waste oil going to disposal, 二甲苯 consigned by 壬化工 but loaded 20 km away
+    (a trader's consignment), and the 甲苯 its neighbour 癸化工 (45 m off) ships under its own
+    name. B10 (癸化工) is licensed for 甲苯: nothing beyond its permit."""
+    con = frame()
+    insert(con, "permits", [
+        dict(permit_no="P9", holder_name="壬化工", permit_type="安全生产许可", scope="盐酸",
+             valid_until=LATER),
+        dict(permit_no="P10", holder_name="癸化工", permit_type="安全生产许可", scope="甲苯",
+             valid_until=LATER)])
+    insert(con, "waybills",
+           [shipped(f"S9{i}", "壬化工", "甲苯", 111.1002, 35.1) for i in range(3)]
+           + [shipped("S93", "壬化工", "盐酸", 111.1002, 35.1),
+              shipped("S94", "壬化工", "废矿物油", 111.1002, 35.1),
+              shipped("S95", "壬化工", "二甲苯", 111.32, 35.1),
+              shipped("S96", "癸化工", "甲苯", 111.1005, 35.1)])
+    site(con, "B9", ("permit", "P9"), lon=111.1, lat=35.1)
+    site(con, "B10", ("permit", "P10"), lon=111.1005, lat=35.1)
+    rows = by_site(det.detect(con, AS_OF))
+    assert "B10" not in rows
+    b9 = rows["B9"]
+    assert b9["facts"]["n_off_products"] == 3 and b9["facts"]["n_off_scope"] == 0
+    assert "发出许可范围外品种：甲苯 3 车次" in b9["reason"] and "二甲苯" not in b9["reason"]
+    assert abs(b9["score"] - 0.9 * (1 - 0.6 ** 3)) < 1e-3
+
+
+def test_products_shipped_without_load_point_match_by_address():
+    con = frame()
+    insert(con, "permits", [dict(permit_no="P9", holder_name="壬化工", permit_type="安全生产许可",
+                                 scope="盐酸", valid_until=LATER)])
+    insert(con, "waybills", [shipped("S90", "壬化工", "甲苯", load_address="夏县 化工园区 9号"),
+                             shipped("S91", "壬化工", "甲苯", load_address="太原市某园区")])
+    site(con, "B9", ("permit", "P9"))
+    con.execute("update sites set address = '夏县化工园区9号' where site_id = 'B9'")
+    assert by_site(det.detect(con, AS_OF))["B9"]["facts"]["n_off_products"] == 1
+
+
+def test_scope_is_the_holders_across_its_plants():
+    """甲化工 holds a second permit naming 二氯甲烷 for another plant: B1's 二氯甲烷 deliveries
+    are within the firm's permits (goods moving between its plants), so B1 is not flagged."""
+    con = frame()
+    insert(con, "permits", [dict(permit_no="P1b", holder_name="甲化工", permit_type="安全生产许可",
+                                 scope="二氯甲烷", valid_until=LATER)])
+    site(con, "B1b", ("permit", "P1b"))
+    rows = by_site(det.detect(con, AS_OF))
+    assert "B1" not in rows and "B1b" not in rows
