@@ -18,8 +18,8 @@ its unload point lies within `reach_m` of the site point (a neighbour's deliveri
 chemical park are the neighbour's). A waybill ships from a site when its shipper is a name of
 the site and its load point lies within `reach_m` (no point: its load address is the site's),
 or when its shipper is no known entity and its load point lies within reach. The scope is
-the union of the holder's valid permits (matched by name or credit code): a firm licensed
-for a chemical at one of its plants moves it between them.
+the union of the holder's valid permits (the same credit code, or the same name where a
+permit has no code): a firm licensed for a chemical at one of its plants moves it between them.
 Score: 1 − (1 − growth_weight·g)(1 − cargo_weight·c)(1 − product_weight·o)
 (1 − storage_weight·s)(1 − l), with c = 1 − per_delivery^n for n off-scope deliveries, o the
 same for n off-scope shipments, s the same for n deliveries to a permit

@@ -74,9 +74,12 @@ holders as (
     from site_permits as s semi join licensed as l using (site_id)
 ),
 
+-- the same firm: the same credit code, or the same name where either permit lacks a code (two
+-- codes under one name are two firms)
 holder_scopes as (
     select h.site_id, p.scope from holders as h
-    join permits_in as p on p.holder_name = h.holder_name where p.valid_until >= $as_of
+    join permits_in as p on p.holder_name = h.holder_name
+    where p.valid_until >= $as_of and (h.uscc is null or p.uscc is null or p.uscc = h.uscc)
     union
     select h.site_id, p.scope from holders as h
     join permits_in as p on p.uscc = h.uscc where p.valid_until >= $as_of

@@ -161,3 +161,14 @@ def test_scope_is_the_holders_across_its_plants():
     site(con, "B1b", ("permit", "P1b"))
     rows = by_site(det.detect(con, AS_OF))
     assert "B1" not in rows and "B1b" not in rows
+
+
+def test_same_name_other_credit_code_is_another_firm():
+    """A permit for 二氯甲烷 held under B1's holder name but another credit code is another
+    firm's: B1's 二氯甲烷 deliveries stay beyond its permit."""
+    con = frame()
+    con.execute("update permits set uscc = '91140828MA00000001' where permit_no = 'P1'")
+    insert(con, "permits", [dict(permit_no="P1c", holder_name="甲化工", uscc="91140828MA00000002",
+                                 permit_type="安全生产许可", scope="二氯甲烷", valid_until=LATER)])
+    site(con, "B1c", ("permit", "P1c"))
+    assert "二氯甲烷 4 车次" in by_site(det.detect(con, AS_OF))["B1"]["reason"]
