@@ -49,7 +49,7 @@ class Params:
     min_kwh: float = 30.0  # kWh/day, borderline
     full_kwh: float = 2000.0
     licensed_factor: float = 0.2
-    trade_factor: float = 0.4
+    trade_factor: float = 0.2  # as expected as a licensed plant running around the clock
     big_industry_factor: float = 0.5
     commercial_factor: float = 0.8
     continuous_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "水厂", "供水", "自来水",
