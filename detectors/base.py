@@ -143,8 +143,10 @@ def with_overrides(params: Any, overrides: dict[str, Any]) -> Any:
 # up to `dynamic_or_filter_threshold` (DuckDB's default: 50), a Bloom filter beyond. Over a
 # year of daily readings, probed for the few hundred accounts of closed sites, the Bloom filter
 # costs twice the IN list per row, so from 50 accounts on (a province sample) relit and
-# night_load grew faster than the data. Raised for a detector's queries only.
-IN_FILTER_KEYS = 5000
+# night_load grew faster than the data. Raised for a detector's queries only. At p100 relit
+# probes 5,015 accounts: with the limit at 5,000 it fell back to the Bloom filter (46.5 s);
+# with the IN list 27.2 s (BENCHMARKS.md, "relit at p100").
+IN_FILTER_KEYS = 50_000
 
 
 @contextmanager
