@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from sources.sqlfile import bound, run_all
+from sources.sqlfile import bound, has_tables, run_all  # noqa: F401  (has_tables: the detectors')
 
 EVIDENCE = pa.schema([
     ("site_id", pa.string()),
@@ -65,13 +65,6 @@ def conform(table: pa.Table) -> pa.Table:
 ROADSIDE_PATTERN = ("饭店|餐馆|餐厅|饭馆|面馆|小吃|快餐|食堂|农家乐|酒店|宾馆|旅馆|旅社|招待所|客栈|"
                     "便利店|超市|商店|小卖部|门市部|汽修|汽车修理|修理厂|修理部|轮胎|洗车|停车场|服务区")
 TRUCK_TABLES = ("truck_stays", "truck_place_visits", "truck_places")
-
-
-def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:
-    """Whether all these tables (or temp tables) exist: a county without GPS has no stays."""
-    found = con.execute("select count(distinct table_name) from information_schema.tables"
-                        " where table_name in ?", [list(names)]).fetchone()
-    return bool(found) and found[0] == len(names)
 
 
 def install_truck_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -42,6 +42,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from sites._sql import run
+from sources.sqlfile import has_tables
 
 _SQL = "resolve.sql"
 
@@ -121,9 +122,7 @@ def _components(con: duckdb.DuckDBPyConnection) -> None:
 
 def _place_consignees(con: duckdb.DuckDBPyConnection) -> None:
     """`_place_consignees(place_id, consignee)`: empty without stays or waybills."""
-    have = con.execute("select count(distinct table_name) from duckdb_tables() where table_name in "
-                       "('truck_place_visits', 'truck_stays', 'waybills')").fetchone()[0]
-    if have == 3:
+    if has_tables(con, ("truck_place_visits", "truck_stays", "waybills")):
         run(con, _SQL, "place_consignees")
     else:
         con.execute("create or replace temp table _place_consignees "

@@ -22,10 +22,14 @@ after the detectors ran and were scored (tables `site_scores`, `score_parts`):
 - corroborated: the data saw what the tip describes — trucks (大车进出, 罐车卸货) where a truck
   detector found something, machines, smells or night work where the meter did; an 闲置厂房
   tip fits a site the meter saw restart (idle_restart, relit) best;
+- night trucks: a tip about trucks at night (半夜有大车进出) also fits a site where no detector
+  found anything but a hazmat truck stopped at night for an unloading-scale time (one stop
+  is below every truck detector's threshold; a driver's night at home is longer);
 - of the candidates with fit ≥ `min_fit` and strength ≥ `min_strength` (or, corroborated,
   ≥ `min_corroborated_strength`), the best-fitting, then corroborated, then strongest one
   joins when its strength is at least `dominance` times that of the next one alike (fit
-  first: a loud 科技 firm does not hide the farm a 养殖场 tip describes). The tip moves into
+  first: a loud 科技 firm does not hide the farm a 养殖场 tip describes); a night-trucks site,
+  having no strength to compare, joins only as the one such candidate of the best fit. The tip moves into
   that site (`site_members.rule` = `tip_area`, link score `village_link` or `town_link` × fit)
   and its tip-only site goes.
 
@@ -44,6 +48,7 @@ from dataclasses import asdict, dataclass
 import duckdb
 
 from sites._sql import run
+from sources.sqlfile import has_tables
 
 _SQL = "tips.sql"
 
@@ -61,6 +66,12 @@ class TipParams:
     # what a tip says happens there, and the data that would see it
     says_trucks: str = r"(大车|罐车|货车|槽车|卸货|拉货|运货|车辆?进出)"
     says_running: str = r"(机器|轰鸣|响声?|气味|刺鼻|呛|冒烟|黑烟|半夜|夜里|夜间|晚上|凌晨|通宵)"
+    # … trucks at night: a site with no finding where a hazmat truck stopped at night for
+    # `night_stop_min`–`night_stop_max` minutes in the last `night_stop_days` fits
+    says_night: str = r"(半夜|夜里|夜间|晚上|凌晨|深夜|通宵)"
+    night_stop_min: float = 20.0  # shorter: a halt
+    night_stop_max: float = 240.0  # longer: a truck parked for the night (a driver's home)
+    night_stop_days: int = 28
     other_village: float = 0.6  # fit of a candidate near the village but addressed in another
     # a tip about a factory or a firm (一家厂子, 工厂, 公司): a site with no registration or
     # business meter (a household) fits this much
@@ -78,7 +89,13 @@ class TipParams:
 def attach_tips(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: TipParams = TipParams()) -> int:
     """Move vague tips into the sites they most likely mean (see module doc); return how many."""
     bound = asdict(params) | {"as_of": as_of}
-    for name in ("tip_targets", "villages", "candidates", "chosen"):
+    run(con, _SQL, "tip_targets", bound)
+    run(con, _SQL, "villages", bound)
+    if has_tables(con, ("truck_place_visits", "truck_stays")):
+        run(con, _SQL, "night_trucks", bound)
+    else:  # a county without GPS tracks
+        con.execute("create or replace temp table _tip_night_trucks (site_id varchar)")
+    for name in ("candidates", "chosen"):
         run(con, _SQL, name, bound)
     moved = con.execute("select count(*) from _tip_chosen").fetchone()[0]
     if moved:

@@ -55,6 +55,19 @@ where lon is not null and township is not null
 group by all
 having village <> '';
 
+-- name: night_trucks
+-- Sites where a hazmat truck stopped at night for an unloading-scale time in the window: what
+-- a tip about trucks coming and going at night (半夜有大车进出) describes. One stop is below
+-- every truck detector; such a site with no finding may take the tip only as the one
+-- candidate of its kind (see chosen). Run only where the county has truck stays.
+create or replace temp table _tip_night_trucks as
+select distinct m.site_id
+from site_members as m
+join truck_place_visits as v on m.member_kind = 'truck_place' and v.place_id::varchar = m.member_key
+join truck_stays as s using (stay_id)
+where s.night and s.duration_min between $night_stop_min and $night_stop_max
+  and s.started_at >= $as_of::date - interval ($night_stop_days) day and s.started_at < $as_of::date + 1;
+
 -- name: candidates
 -- Sites with an identity in the named village (by a member's address, or within
 -- village_reach_m of the village's point), or in the named township when no village is named;
@@ -79,16 +92,24 @@ strength as (
     ) as p using (site_id)
 ),
 
+candidate_sites as (
+    select site_id, strength, fuel, trucks_seen, power_seen, restarted, false as night_trucks
+    from strength
+    union all
+    select site_id, 0, false, false, false, false, true
+    from _tip_night_trucks anti join strength using (site_id)
+),
+
 scored_sites as (
-    -- only sites the screening found something at can take a tip: a few thousand, not every
-    -- household of the county
-    select s.* from sites as s semi join strength as r using (site_id)
+    -- only sites the screening found something at (or night trucks stopped at) can take a
+    -- tip: a few thousand, not every household of the county
+    select s.* from sites as s semi join candidate_sites as r using (site_id)
 ),
 
 member_villages as (
     select distinct m.site_id,
            regexp_extract(m.member_address, '(镇|乡|街道)(\p{Han}{1,8}?(村|社区))', 2) as village
-    from site_members as m semi join strength as r using (site_id)
+    from site_members as m semi join candidate_sites as r using (site_id)
     where m.member_address is not null
 ),
 
@@ -149,6 +170,8 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
        -- did (a tip about trucks at night is about the trucks)
        case when regexp_matches(t.words, $says_trucks) then s.trucks_seen
             else regexp_matches(t.words, $says_running) and s.power_seen end as corroborated,
+       regexp_matches(t.words, $says_trucks) and regexp_matches(t.words, $says_night)
+           and s.night_trucks as night_trucks,
        -- the tip's words against the site: a 科技公司 tip wants a 科技/生物/新材料 name, a 民房
        -- tip a household, a 养殖场 tip a farm; a named place (面包房) must be in the name
        least(
@@ -188,7 +211,7 @@ select p.tip_no, t.tip_site, p.site_id, p.in_village, s.strength,
 from pairs as p
 join _tip_targets as t using (tip_no)
 join facts as f using (site_id)
-join strength as s using (site_id)
+join candidate_sites as s using (site_id)
 where f.has_identity;
 
 -- name: chosen
@@ -197,20 +220,23 @@ where f.has_identity;
 -- describes (a 科技 firm for a tip about a farm) does not hide the farm that is. Then a site
 -- where the data saw what the tip describes: it may take the tip from less
 -- (`min_corroborated_strength`), and a louder site that saw something else does not hide it.
+-- A site with no finding where hazmat trucks stopped at night takes a tip about trucks at
+-- night only as the one such candidate that fits best (no strength to tell two apart).
 create or replace temp table _tip_chosen as
 select tip_no, tip_site, site_id, in_village, fit, strength,
        round(case when in_village then $village_link else $town_link end * fit, 3) as link_score
 from (
     select *,
-           lead(strength) over (partition by tip_no, fit, corroborated
+           lead(strength) over (partition by tip_no, fit, corroborated or night_trucks
                                 order by strength desc, site_id) as runner_up
     from _tip_candidates
     where fit >= $min_fit
-      and (strength >= $min_strength or (corroborated and strength >= $min_corroborated_strength))
+      and (strength >= $min_strength or (corroborated and strength >= $min_corroborated_strength)
+           or (night_trucks and strength = 0))
     qualify row_number() over (partition by tip_no
-                               order by fit desc, corroborated desc, strength desc, site_id) = 1
+                               order by fit desc, corroborated or night_trucks desc, strength desc, site_id) = 1
 )
-where coalesce(runner_up, 0) * $dominance <= strength;
+where runner_up is null or (strength > 0 and runner_up * $dominance <= strength);
 
 -- name: move
 -- The chosen tips become members of their sites (rule tip_area); their tip-only sites go.
@@ -234,3 +260,4 @@ drop table if exists _tip_targets;
 drop table if exists _tip_villages;
 drop table if exists _tip_candidates;
 drop table if exists _tip_chosen;
+drop table if exists _tip_night_trucks;

@@ -33,3 +33,10 @@ def run_all(con: duckdb.DuckDBPyConnection, path: Path, params: dict[str, Any] |
     """Execute every named statement of the file in order."""
     for sql in statements(path).values():
         con.execute(sql, bound(sql, params))
+
+
+def has_tables(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> bool:
+    """Whether all these tables (or temp tables) exist: a county without GPS has no stays."""
+    found = con.execute("select count(distinct table_name) from information_schema.tables"
+                        " where table_name in ?", [list(names)]).fetchone()
+    return bool(found) and found[0] == len(names)

@@ -222,3 +222,39 @@ def test_a_factory_tip_fits_a_firm_before_a_louder_house():
     _tip(con, "JB1", "唐回村往东的路边", "唐回村往东的路边一家厂子晚上有刺鼻气味，怀疑在偷偷搞化工。")
     assert attach_tips(con, AS_OF) == 1
     assert _site_of(con, "JB1")[:2] == ("S-firm", "tip_area")
+
+
+def _truck_stop(con, site_id: str, stay_id: int, hour: int, minutes: float, night: bool) -> None:
+    con.execute("create table if not exists truck_stays (stay_id bigint, plate varchar,"
+                " started_at timestamp, duration_min double, night boolean)")
+    con.execute("create table if not exists truck_place_visits (stay_id bigint, place_id varchar)")
+    start = dt.datetime(2026, 11, 21, hour)
+    con.execute("insert into truck_stays values (?, '晋MA0001', ?, ?, ?)", [stay_id, start, minutes, night])
+    con.execute("insert into truck_place_visits values (?, ?)", [stay_id, f"TP-{site_id}"])
+    con.execute("insert into site_members values (?, 'truck_place', ?, 'near_truck_place', 1.0, null, null, null)",
+                [site_id, f"TP-{site_id}"])
+
+
+def test_trucks_at_night_that_no_detector_flagged_still_corroborate_a_tip():
+    """'四辛庄村附近一家厂子半夜有大车进出': no detector found anything in the village, but a
+    hazmat truck stopped an hour at 2 a.m. at one firm there (one stop: below every truck
+    detector). That firm takes the tip. A truck parked all night at a house (a driver at home)
+    and a daytime delivery to another firm do not count; two firms with night stops cannot be
+    told apart and the tip stays a lead of its own."""
+    con = _county()
+    _site(con, "S-feed", "夏县华泰饲料有限公司", 0.4, 0, address="山西省运城市夏县瑶峰镇唐回村村西")
+    _site(con, "S-day", "夏县某建材有限公司", 0.2, 0, address="山西省运城市夏县瑶峰镇唐回村5号")
+    _site(con, "S-home", "李四", 0.1, 0, address="山西省运城市夏县瑶峰镇唐回村", kind="power_account")
+    _truck_stop(con, "S-feed", 1, 2, 61, True)
+    _truck_stop(con, "S-day", 2, 10, 60, False)
+    _truck_stop(con, "S-home", 3, 21, 600, True)
+    _tip(con, "JB1", "唐回村附近", "唐回村附近一家厂子半夜有大车进出，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 1
+    assert _site_of(con, "JB1")[:2] == ("S-feed", "tip_area")
+
+    con = _county()
+    for i, site in enumerate(("S-a", "S-b")):
+        _site(con, site, f"夏县{site}建材有限公司", 0.2 * (i + 1), 0, address="山西省运城市夏县瑶峰镇唐回村")
+        _truck_stop(con, site, i, 2, 61, True)
+    _tip(con, "JB1", "唐回村附近", "唐回村附近一家厂子半夜有大车进出，怀疑在偷偷搞化工。")
+    assert attach_tips(con, AS_OF) == 0
