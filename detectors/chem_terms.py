@@ -69,6 +69,10 @@ DROP_TERMS = frozenset({
 ORDINARY_PHRASES = ("除甲醛", "甲醛检测", "甲醛治理", "甲醛清除", "丁酸梭菌", "樟脑丸",
                     "醋酸纤维", "乙醇消毒", "酒精消毒", "汽油机", "柴油机", "柴油发电", "汽油发电",
                     "汽油泵", "柴油泵", "乙烯基地板", "氢气球", "硫磺皂")
+# Machinery named for the trade it serves (GB/T 4754 3521 炼油、化工生产专用设备制造; 化工泵,
+# 化工阀门): a steel fabricator, not a chemical producer. Blanked like ORDINARY_PHRASES.
+EQUIPMENT = re.compile(r"(?:炼油、)?(?:化工|炼油|石化|化学)(?:生产)?(?:专用)?"
+                       r"(?:设备|机械|装备|泵|阀门?|管道|管件|仪器|仪表|容器)")
 FUEL = ("汽油", "柴油", "成品油", "燃料油", "加油站")
 AGRI = ("化肥", "农药", "肥料", "复合肥", "种子", "农膜", "农资")
 
@@ -86,6 +90,11 @@ CHEM_WORDS: dict[str, float] = {
     "防冻液": 0.4, "玻璃水": 0.4, "颜料": 0.45, "洗涤剂": 0.25, "消毒剂": 0.35,
     "消毒液": 0.35, "水处理剂": 0.4, "絮凝剂": 0.4, "阻燃剂": 0.45, "发泡剂": 0.45,
     "日用化学": 0.2, "化肥": 0.2, "复合肥": 0.2, "化学": 0.2, "原料药": 0.6,
+    # water-based coatings and resin goods: no hazardous chemical (catalogue 2828 takes coatings
+    # with a flash point ≤ 60 ℃; resin tiles and crafts are moulded plastics, 2922/2439)
+    "水性涂料": 0.3, "水性漆": 0.3, "乳胶漆": 0.3, "真石漆": 0.25, "外墙涂料": 0.35,
+    "内墙涂料": 0.3, "防水涂料": 0.35, "树脂瓦": 0.1, "合成树脂瓦": 0.1, "树脂工艺品": 0.1,
+    "树脂制品": 0.2,
 }
 # 合成 is not a verb here: 合成材料销售 sells synthetic materials (it stays a 化工 word)
 PRODUCTION_VERBS = ("生产", "制造", "加工", "提炼", "提纯", "精制", "炼制", "研制",
@@ -123,6 +132,7 @@ class ScopeFacts:
 
     prod_hazchem: list[str] = field(default_factory=list)
     prod_words: list[str] = field(default_factory=list)
+    negated_words: list[str] = field(default_factory=list)  # produced only under 不含危险化学品
     prod_weight: float = 0.0  # strongest term in a producing clause that is not negated
     negated_weight: float = 0.0  # strongest term in a producing clause that says 不含危险化学品
     negated: bool = False
@@ -226,10 +236,10 @@ def _matcher() -> re.Pattern[str]:
 
 
 def blank_ordinary(text: str) -> str:
-    """`text` with ORDINARY_PHRASES blanked out (positions kept)."""
+    """`text` with ORDINARY_PHRASES and EQUIPMENT names blanked out (positions kept)."""
     for p in ORDINARY_PHRASES:
         text = text.replace(p, "　" * len(p))
-    return text
+    return EQUIPMENT.sub(lambda m: "　" * len(m.group(0)), text)
 
 
 def find_terms(text: str) -> list[Term]:
@@ -316,7 +326,8 @@ def _read_clause(raw: str) -> _Clause:
                    service=not produces and bool(_SERVES.search(clause)),
                    physical=bool(_PHYSICAL.search(clause)), negated=negated,
                    prod_terms=tuple(prod_terms), other_terms=tuple(other_terms),
-                   fuel_trade=trades_only and bool(_FUEL.search(clause)),
+                   # 成品油批发（不含危险化学品）: the unlicensed item, lubricants and the like
+                   fuel_trade=trades_only and not negated and bool(_FUEL.search(clause)),
                    agri_trade=trades_only and bool(_AGRI.search(clause)),
                    verbless=not any(v for _, _, v in items), verb_only=bool(clause) and not rest)
 
@@ -332,7 +343,7 @@ def analyse_scope(text: str | None) -> ScopeFacts:
     if not text:
         return facts
     service = False
-    prod_hazchem, prod_words, trade_terms = set(), set(), set()
+    prod_hazchem, prod_words, trade_terms, plain, negated = set(), set(), set(), set(), set()
     carried = False  # the previous clause was only verbs, one of them a production verb
     for raw in SPLIT.split(text):
         if not raw.strip():
@@ -346,6 +357,7 @@ def analyse_scope(text: str | None) -> ScopeFacts:
         produced = c.prod_terms + (c.other_terms if c.verbless and carried else ())
         for t in produced:
             (prod_hazchem if t.kind == "hazchem" else prod_words).add(t.canonical)
+            (negated if c.negated else plain).add(t.canonical)
             if c.negated:
                 facts.negated_weight = max(facts.negated_weight, t.weight)
             else:
@@ -355,6 +367,7 @@ def analyse_scope(text: str | None) -> ScopeFacts:
         carried = c.verb_only and c.produces
     facts.prod_hazchem = sorted(prod_hazchem)
     facts.prod_words = sorted(prod_words)
+    facts.negated_words = sorted((negated - plain) & prod_words)
     facts.trade_terms = sorted(trade_terms)
     facts.service_only = service and not facts.physical
     return facts
@@ -363,7 +376,8 @@ def analyse_scope(text: str | None) -> ScopeFacts:
 SCOPE_SCHEMA = pa.schema([
     ("uscc", pa.string()), ("scope_score", pa.float64()),
     ("prod_hazchem", pa.list_(pa.string())), ("prod_words", pa.list_(pa.string())),
-    ("negated", pa.bool_()), ("trade_terms", pa.list_(pa.string())),
+    ("negated", pa.bool_()), ("negated_words", pa.list_(pa.string())),
+    ("trade_terms", pa.list_(pa.string())),
     ("fuel_trade", pa.bool_()), ("agri_trade", pa.bool_()), ("service_only", pa.bool_()),
 ])
 
@@ -379,7 +393,8 @@ def scope_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
             f = cache[scope or ""] = analyse_scope(scope)
         for name, value in (("uscc", uscc), ("scope_score", f.score()),
                             ("prod_hazchem", f.prod_hazchem), ("prod_words", f.prod_words),
-                            ("negated", f.negated), ("trade_terms", f.trade_terms),
+                            ("negated", f.negated), ("negated_words", f.negated_words),
+                            ("trade_terms", f.trade_terms),
                             ("fuel_trade", f.fuel_trade), ("agri_trade", f.agri_trade),
                             ("service_only", f.service_only)):
             cols[name].append(value)

@@ -56,7 +56,7 @@ class Params:
     recent_days: int = 30
     idle_kwh: float = 20.0  # the site's median day below this: an office, not a plant running
     idle_factor: float = 0.6
-    declared_safe_pattern: str = "不含危险化学品|不含危化品|非危险化学品"
+    declared_safe_pattern: str = "不含危险化学品|不含危化品|非危险化学品|不含许可类"
     declared_safe_factor: float = 0.5  # the code's weight where the scope declares no hazchem
 
 

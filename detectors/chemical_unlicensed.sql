@@ -79,6 +79,7 @@ evidence as (
         coalesce(s.prod_hazchem, []) as prod_hazchem,
         coalesce(s.prod_words, []) as prod_words,
         coalesce(s.negated, false) as negated,
+        coalesce(s.negated_words, []) as negated_words,
         coalesce(s.fuel_trade, false) as fuel_trade,
         coalesce(p.has_valid, false) as has_valid,
         coalesce(p.has_valid_production, false) as has_valid_production,
@@ -146,9 +147,11 @@ select
         name || '（' || status || '）',
         case when len(prod_hazchem) > 0
             then '经营范围含危险化学品生产/加工：' || array_to_string(prod_hazchem, '、') end,
-        case when len(prod_words) > 0
-            then '经营范围含化工类生产：' || array_to_string(prod_words, '、')
-                || case when negated then '（注明不含危险化学品）' else '' end end,
+        case when len(prod_words) > len(negated_words)
+            then '经营范围含化工类生产：'
+                || array_to_string(list_filter(prod_words, w -> not list_contains(negated_words, w)), '、') end,
+        case when len(negated_words) > 0
+            then '经营范围含化工类生产（注明不含危险化学品）：' || array_to_string(negated_words, '、') end,
         case when code_weight > 0
             then '行业代码 ' || industry_code || '（' || code_name || '）'
                  || case when declared_safe then '，经营范围注明不含危险化学品' else '' end end,

@@ -67,6 +67,18 @@ def test_chemicals_in(text, expected):
     ("生物技术、新材料技术开发、技术咨询、技术服务；化工产品销售（不含许可类化工产品）", 0, 0,
      {"service_only": True}),
     ("食用菌种植、销售；生物技术推广", 0, 0, {"service_only": False}),
+    # machinery named for the trade it serves is no chemistry (3521 炼油、化工生产专用设备制造)
+    ("炼油、化工生产专用设备制造；机械设备销售", 0, 0, {"has_production": True}),
+    ("化工泵、阀门、管道配件生产、销售", 0, 0, {}),
+    # water-based and waterproof coatings, resin tiles: weak, not a 涂料/树脂 plant
+    ("真石漆、乳胶漆生产、销售", 0.2, 0.3, {}),
+    ("合成树脂瓦、树脂工艺品生产", 0, 0.15, {}),
+    ("溶剂型涂料、稀释剂生产", 0.7, 0.8, {}),
+    # 成品油批发（不含危险化学品）: the unlicensed item (lubricants), no fuel trade
+    ("成品油批发（不含危险化学品）；润滑油销售", 0, 0, {"fuel_trade": False}),
+    # words produced only under a 不含危险化学品 note are told apart from the others
+    ("许可项目：危险化学品生产。一般项目：化工产品生产（不含许可类化工产品）", 0.8, 0.8,
+     {"negated_words": ["化工产品"]}),
     (None, 0, 0, {"service_only": False}),
 ])
 def test_analyse_scope(scope, score_min, score_max, flags):

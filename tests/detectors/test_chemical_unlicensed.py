@@ -143,3 +143,23 @@ def test_a_scope_declaring_no_hazardous_chemicals_halves_the_code():
     assert rows["S1"]["score"] == 0.5  # division 26's default weight, nothing else
     assert rows["S2"]["score"] == round(0.5 * p.declared_safe_factor, 4)
     assert "经营范围注明不含危险化学品" in rows["S2"]["reason"] and "注明" not in rows["S1"]["reason"]
+
+
+def test_the_2021_wording_and_the_reason_tell_negated_items_apart():
+    """S1's 一般项目 uses the 2021 wording 不含许可类化工产品: the code's weight is halved as for
+    不含危险化学品. S2 holds a 许可项目 for hazardous chemicals beside such an item: the reason
+    names 危险化学品 plainly and only 化工产品 under the note (it once put the note after both)."""
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily")
+    insert(con, "registry", [
+        reg(1, "夏县宏达化工有限公司", "一般项目：化工产品销售（不含许可类化工产品）", "2669"),
+        reg(2, "夏县新锐新材料有限公司",
+            "许可项目：危险化学品生产。一般项目：化工产品生产（不含许可类化工产品）", "2669"),
+    ])
+    insert(con, "power_accounts", [account("A1"), account("A2")])
+    for n in (1, 2):
+        site(con, f"S{n}", ("registry", uscc(n)), ("power_account", f"A{n}"))
+    rows = by_site(det.detect(con, AS_OF, det.Params(min_score=0.1)))
+    assert rows["S1"]["score"] == round(0.5 * det.Params().declared_safe_factor, 4)
+    reason = rows["S2"]["reason"]
+    assert "经营范围含化工类生产：危险化学品；" in reason
+    assert "经营范围含化工类生产（注明不含危险化学品）：化工产品" in reason
