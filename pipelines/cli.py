@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -169,9 +170,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Progress(logging.Handler):
+    """Progress lines on whatever sys.stderr is when they are written."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr, flush=True)
+
+
+def _show_progress() -> None:
+    """The flows' progress lines (logger `xhg`) on stderr, once."""
+    logger = logging.getLogger("xhg")
+    if not any(isinstance(h, _Progress) for h in logger.handlers):
+        handler = _Progress()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # Prefect's console handler would print each line again
+
+
 def main(argv: list[str] | None = None) -> int:
     settings.apply()
     args = build_parser().parse_args(argv)
+    _show_progress()
     return args.func(args)
 
 

@@ -6,13 +6,18 @@ and why: `pipelines.shards`). Whenever workers read, the flow has closed its rea
 connection (DuckDB lets no other process open a file one holds read-write); the workers
 open the warehouse read-only and send stays or evidence back; the flow writes the stays,
 builds places and sites, and scores as always.
+
+Progress goes to the logger `xhg.screen` (stage by stage, each detector with its seconds and
+rows: a province run takes a quarter of an hour); `xhg screen` shows it on stderr.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -42,6 +47,7 @@ from sites import (
 )
 from sources.warehouse import Warehouse
 
+log = logging.getLogger("xhg.screen")
 
 def default_as_of(con) -> dt.date:
     """The day after the newest reading or GPS point: what 'this week' means for the data."""
@@ -212,23 +218,33 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
         overrides = load_overrides(Path(config) if config else None)
         parts, failed = [], []
         if cluster is None:
+            t = time.perf_counter()
+            log.info("筛查截至 %s：识别车辆停靠、聚合地点、归并场所…", as_of)
             n_sites = build_sites(con, as_of)
-            for module in DETECTORS:
+            log.info("场所 %s 处（%.1f 秒）", f"{n_sites:,}", time.perf_counter() - t)
+            for k, module in enumerate(DETECTORS, 1):
+                t = time.perf_counter()
                 state = run_detector.with_options(name=f"detect-{module.NAME}")(
                     con, module, as_of, overrides, return_state=True)
                 if state.is_completed():
                     parts.append(state.result())
+                    log.info("检测器 %d/%d %s：证据 %s 条（%.1f 秒）", k, len(DETECTORS), module.NAME,
+                             f"{parts[-1].num_rows:,}", time.perf_counter() - t)
                 else:
                     failed.append(module.NAME)
+                    log.warning("检测器 %d/%d %s 运行失败，结果中缺少其证据", k, len(DETECTORS), module.NAME)
         else:
             con.close()  # the workers open the file read-only, which a read-write holder forbids
+            log.info("筛查截至 %s：在 Dask 集群 %s 上分 %d 片运行…", as_of, dask_address, n_shards)
             n_sites, parts, failed = _screen_distributed(wh, cluster, api_url, as_of, overrides, n_shards)
             con = wh.connect()
+        t = time.perf_counter()
         evidence = pa.concat_tables(parts) if parts else EVIDENCE.empty_table()
         n_leads = score_and_rank(con, evidence, as_of, overrides)
         week = iso_week(as_of)
         rows = lead_rows(con, week)
         xlsx, csv_path = write_lead_list(rows, week, Path(out_dir), as_of)
+        log.info("评分排名、写出线索清单：线索 %s 条（%.1f 秒）", f"{n_leads:,}", time.perf_counter() - t)
     finally:
         con.close()
     _publish(rows, week)

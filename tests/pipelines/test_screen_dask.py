@@ -105,8 +105,9 @@ def test_dask_shards_give_the_single_process_leads(prefect_harness, two_counties
     argv = ["screen", "--warehouse", str(distributed.path), "--out", str(tmp_path / "dask"),
             "--as-of", AS_OF.isoformat(), "--dask", "local:2"]
     assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert f"列出线索 {expected['leads']:,} 条" in out and "运行失败" not in out
+    captured = capsys.readouterr()
+    assert f"列出线索 {expected['leads']:,} 条" in captured.out and "运行失败" not in captured.out
+    assert "在 Dask 集群 local:2 上分 2 片运行" in captured.err  # progress, on stderr
 
     leads = _rows(distributed, LEADS)
     assert [r[:4] for r in leads] == [r[:4] for r in _rows(single, LEADS)]  # rank, number, site, risk

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import logging
 
 from python_calamine import CalamineWorkbook
 
+from detectors import DETECTORS
 from pipelines.screen import screen_flow
 from reports.lead_list import LEAD_COLUMNS, OUTCOME_COLUMNS
 
@@ -34,9 +36,32 @@ def test_two_weeks_keep_numbers_and_statuses(prefect_harness, county_copy, tmp_p
     assert sum(1 for s in statuses_2.values() if s == "新增") == new_numbers
 
 
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def test_lead_list_files_follow_the_contract(prefect_harness, county_copy, tmp_path):
     _, wh = county_copy
-    result = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
+    logger, lines = logging.getLogger("xhg.screen"), _Lines()
+    level = logger.level
+    logger.addHandler(lines)
+    logger.setLevel(logging.INFO)
+    try:
+        result = screen_flow(str(wh.path), dt.date(2026, 11, 30), str(tmp_path))
+    finally:
+        logger.removeHandler(lines)
+        logger.setLevel(level)
+    # progress, stage by stage (`xhg screen` shows it on stderr): a province run takes minutes
+    progress = lines.lines
+    assert progress[0] == "筛查截至 2026-11-30：识别车辆停靠、聚合地点、归并场所…"
+    assert progress[1].startswith(f"场所 {result['sites']:,} 处（")
+    assert sum(m.startswith("检测器 ") for m in progress) == len(DETECTORS)
+    assert progress[-1].startswith(f"评分排名、写出线索清单：线索 {result['leads']:,} 条（")
     book = CalamineWorkbook.from_path(result["xlsx"])
     assert book.sheet_names[0] == "线索清单" and book.sheet_names[-1] == "说明"
     rows = book.get_sheet_by_name("线索清单").to_python()
