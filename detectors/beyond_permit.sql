@@ -130,7 +130,7 @@ unknown_consignee as (
 ),
 
 -- a waybill belongs to a licensed site by consignee name; or, when its consignee is no known
--- entity, by its unload point lying within reach (equirectangular metres; fine at this scale)
+-- entity, by its unload point lying within reach
 deliveries as (
     select distinct n.site_id, w.waybill_no, trim(w.cargo) as cargo, w.ship_date
     from waybills_in as w
@@ -141,8 +141,7 @@ deliveries as (
     from unknown_consignee as w
     join licensed_points as p
         on abs(w.unload_lat - p.lat) < 0.01 and abs(w.unload_lon - p.lon) < 0.012
-    where 111320 * sqrt(pow(w.unload_lat - p.lat, 2)
-            + pow((w.unload_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
+    where distance_m(p.lon, p.lat, w.unload_lon, w.unload_lat) <= $reach_m
 ),
 
 -- a waybill ships from a licensed site when its shipper is a name of the site and it was
@@ -162,8 +161,7 @@ shipments as (
     left join licensed_points as p on p.site_id = n.site_id
     left join site_addresses as a on a.site_id = n.site_id
     where (w.load_lon is not null and p.lon is not null
-            and 111320 * sqrt(pow(w.load_lat - p.lat, 2)
-                + pow((w.load_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m)
+            and distance_m(p.lon, p.lat, w.load_lon, w.load_lat) <= $reach_m)
         or ((w.load_lon is null or p.lon is null)
             and regexp_replace(w.load_address, '\s', '', 'g') = a.address)
     union
@@ -172,8 +170,7 @@ shipments as (
     anti join known_names as k on k.name = w.shipper
     join licensed_points as p
         on abs(w.load_lat - p.lat) < 0.01 and abs(w.load_lon - p.lon) < 0.012
-    where 111320 * sqrt(pow(w.load_lat - p.lat, 2)
-            + pow((w.load_lon - p.lon) * cos(radians(p.lat)), 2)) <= $reach_m
+    where distance_m(p.lon, p.lat, w.load_lon, w.load_lat) <= $reach_m
 ),
 
 -- inbound and outbound cargo as comparison keys; a plant's hazardous waste (废矿物油, 废酸 …)
