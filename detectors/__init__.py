@@ -17,6 +17,7 @@ from detectors import (
     power_surge,
     power_yoy,
     relit,
+    shipper_unlicensed,
     tip_match,
     truck_unlicensed_stop,
     waybill_mismatch,
@@ -40,6 +41,7 @@ DETECTORS = (
     truck_unlicensed_stop,
     waybill_mismatch,
     consignee_unlicensed,
+    shipper_unlicensed,
     fuel_yard,
 )
 

@@ -1,5 +1,32 @@
--- What the waybill detectors share: which site each e-waybill of the window was delivered to.
--- A table macro, installed by detectors.base.install_waybill_macros before a detector runs.
+-- What the waybill detectors share: which site each e-waybill of the window was delivered to
+-- or loaded at.
+-- Table macros, installed by detectors.base.install_waybill_macros before a detector runs.
+
+-- name: entity_names
+-- Every name the warehouse knows (registrations, permit holders, power accounts).
+create or replace temp macro xhg_entity_names() as table
+    select distinct name from (
+        select name from registry
+        union all
+        select holder_name from permits
+        union all
+        select account_name from power_accounts
+    ) where name is not null;
+
+-- name: site_names
+-- The names each site bears through its members.
+create or replace temp macro xhg_site_names() as table
+    with names as (
+        select 'registry' as kind, uscc as key, name from registry
+        union all
+        select 'permit', permit_no, holder_name from permits
+        union all
+        select 'power_account', account_no, account_name from power_accounts
+    )
+    select distinct m.site_id, n.name
+    from site_members as m
+    join names as n on n.kind = m.member_kind and n.key = m.member_key
+    where n.name is not null;
 
 -- name: site_waybills
 -- e-waybills shipped in days (as_of - waybill_days, as_of], with the site they went to: the
@@ -15,22 +42,9 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
         from waybills
         where ship_date > as_of::date - to_days(waybill_days::integer) and ship_date <= as_of::date
     ),
-    names as (
-        select 'registry' as kind, uscc as key, name from registry
-        union all
-        select 'permit', permit_no, holder_name from permits
-        union all
-        select 'power_account', account_no, account_name from power_accounts
-    ),
-    site_names as (
-        select distinct m.site_id, n.name
-        from site_members as m
-        join names as n on n.kind = m.member_kind and n.key = m.member_key
-        where n.name is not null
-    ),
     unknown_consignee as (
         select w.*
-        from waybills_in as w anti join (select distinct name from names) as k on k.name = w.consignee
+        from waybills_in as w anti join xhg_entity_names() as k on k.name = w.consignee
         where w.unload_lon is not null and w.unload_lat is not null
     ),
     by_name as (
@@ -38,7 +52,7 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
         -- the one nearest the unload point when the waybill gives one
         select n.site_id, w.*, 'consignee' as matched_by
         from waybills_in as w
-        join site_names as n on n.name = w.consignee
+        join xhg_site_names() as n on n.name = w.consignee
         left join sites as s using (site_id)
         qualify rank() over (partition by w.waybill_no
                              order by coalesce(distance_m(s.lon, s.lat, w.unload_lon, w.unload_lat), 0)) = 1
@@ -96,3 +110,33 @@ create or replace temp macro xhg_consigned_waybills(as_of, waybill_days, reach_m
         on regexp_matches(w.cargo, u.cargo_pattern) and regexp_matches(t.trade, u.trade_pattern)
     where w.matched_by = 'consignee'
     group by all;
+
+-- name: site_shipments
+-- e-waybills shipped in days (as_of - waybill_days, as_of], with the site they were loaded
+-- at: the site one of whose names is the shipper and whose point lies within reach_m of the
+-- load point (no point on either: the load address is the site's, blanks ignored); or, when
+-- the shipper is no entity the warehouse knows, the site within reach_m of the load point.
+-- A shipper's name alone says nothing: traders consign goods loaded anywhere, and a
+-- neighbour's loading bay in a park is the neighbour's.
+create or replace temp macro xhg_site_shipments(as_of, waybill_days, reach_m) as table
+    with
+    waybills_out as (
+        select waybill_no, plate, shipper, load_address, load_lon, load_lat,
+               trim(cargo) as cargo, quantity, ship_date
+        from waybills
+        where ship_date > as_of::date - to_days(waybill_days::integer) and ship_date <= as_of::date
+    )
+    select n.site_id, w.*, 'shipper' as matched_by
+    from waybills_out as w
+    join xhg_site_names() as n on n.name = w.shipper
+    join sites as s using (site_id)
+    where coalesce(distance_m(s.lon, s.lat, w.load_lon, w.load_lat) <= reach_m,
+                   regexp_replace(w.load_address, '\s', '', 'g') = regexp_replace(s.address, '\s', '', 'g'),
+                   false)
+    union all
+    select s.site_id, w.*, 'load_point'
+    from waybills_out as w
+    anti join xhg_entity_names() as k on k.name = w.shipper
+    join sites as s
+        on abs(w.load_lat - s.lat) < 0.01 and abs(w.load_lon - s.lon) < 0.012
+    where distance_m(s.lon, s.lat, w.load_lon, w.load_lat) <= reach_m;

@@ -42,6 +42,7 @@ WHOLE = {
     "waybill_mismatch": "matches each waybill to one site among all (by name, address, point) and "
                         "compares it with where the truck stopped: a shard would pick other sites",
     "consignee_unlicensed": "finds each waybill's consignee site among all sites by name and point",
+    "shipper_unlicensed": "finds each waybill's loading site among all sites by name and point",
     "fuel_yard": "judges a site across all tankers stopping there and the waybills consigned "
                  "to any site",
 }

@@ -47,6 +47,7 @@ DETECTOR_WEIGHTS: dict[str, tuple[str, float, str]] = {
     "truck_unlicensed_stop": ("truck", 0.45, "危化品车辆停靠"),
     "waybill_mismatch": ("truck", 0.35, "运单不符"),
     "consignee_unlicensed": ("truck", 0.45, "无证收货"),
+    "shipper_unlicensed": ("truck", 0.50, "无证发货"),
     "fuel_yard": ("truck", 0.50, "油罐车停靠"),
     "tip_match": ("tip", 0.50, "群众举报"),
     "relit": ("ledger", 0.60, "死灰复燃"),

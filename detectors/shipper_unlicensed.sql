@@ -1,0 +1,84 @@
+-- shipper_unlicensed: hazardous goods loaded by e-waybill at a site holding no valid permit.
+-- Needs the macro xhg_site_shipments (detectors/waybill_common.sql).
+with
+
+shipments as (
+    select distinct site_id, waybill_no, shipper, cargo, quantity, ship_date, matched_by
+    from xhg_site_shipments($as_of, $waybill_days, $reach_m)
+    where cargo is not null and cargo <> ''
+),
+
+licensed as (
+    -- a valid permit among the site's members, or held under its credit code
+    select distinct m.site_id
+    from site_members as m
+    join permits as p
+        on (m.member_kind = 'permit' and m.member_key = p.permit_no)
+        or (m.member_kind = 'registry' and m.member_key = p.uscc)
+    where p.valid_until >= $as_of
+),
+
+weighted as (
+    select s.*,
+           case when regexp_matches(s.cargo, $fuel_pattern) then 'fuel'
+                when regexp_matches(s.cargo, $consumable_pattern) then 'consumable'
+                else 'chemical' end as kind,
+           $per_shipment * case when regexp_matches(s.cargo, $fuel_pattern) then $fuel_factor
+                                when regexp_matches(s.cargo, $consumable_pattern) then $consumable_factor
+                                else 1.0 end as w
+    from shipments as s
+    anti join licensed as l using (site_id)
+),
+
+identity as (
+    select site_id,
+           bool_or(member_kind = 'registry') as registered,
+           bool_or(member_kind = 'registry' and member_key in (
+               select uscc from registry where regexp_matches(name, $name_pattern))) as disguised
+    from site_members
+    where site_id in (select site_id from weighted)
+    group by site_id
+),
+
+per_site as (
+    select site_id,
+           1 - product(1 - w) as score,
+           count(*) as n,
+           count(*) filter (where kind = 'chemical') as n_chemical,
+           count(*) filter (where kind = 'fuel') as n_fuel,
+           count(distinct ship_date) as n_days,
+           min(ship_date) as first_day,
+           mode(shipper) as shipper,
+           bool_and(matched_by = 'load_point') as by_point,
+           string_agg(distinct cargo, '、' order by cargo) as cargo,
+           string_agg(cargo || coalesce(' ' || quantity, ''), '、' order by ship_date, waybill_no)
+               filter (where kind <> 'consumable') as loads,
+           string_agg(distinct cargo, '、' order by cargo) filter (where kind = 'consumable') as consumables
+    from weighted
+    group by site_id
+)
+
+select
+    s.site_id,
+    'shipper_unlicensed' as detector,
+    round(s.score, 3) as score,
+    s.first_day as period_start,
+    $as_of as period_end,
+    case when s.n_fuel > s.n_chemical then '6'
+         when i.disguised then '5'
+         when i.registered then '2'
+         else '3' end as category_hint,
+    '近' || $waybill_days || '天电子运单有 ' || s.n || ' 车次危险货物从本场所装车发出（'
+        || case when s.by_point then '装货点在本场所 ' || round($reach_m)::bigint || ' 米内，托运人「'
+                else '托运人「' end
+        || coalesce(s.shipper, '不明') || '」），分布在 ' || s.n_days || ' 天：'
+        || coalesce(s.loads, s.cargo)
+        || coalesce('（另有气瓶、酸碱等常见辅料：' || s.consumables || '）', '')
+        || '；本场所无有效危险化学品许可，发货说明货在此处生产或储存' as reason,
+    json_object('shipments', s.n, 'chemical', s.n_chemical, 'fuel', s.n_fuel, 'days', s.n_days,
+                'shipper', s.shipper, 'by_load_point', s.by_point, 'cargo', s.cargo,
+                'first_day', s.first_day)::varchar as facts
+from per_site as s
+join identity as i using (site_id)
+where s.score >= $min_score
+order by s.score desc, s.site_id
