@@ -3,7 +3,7 @@
 with
 
 shipments as (
-    select distinct site_id, waybill_no, shipper, cargo, quantity, ship_date, matched_by
+    select distinct site_id, waybill_no, shipper, cargo, ship_date, matched_by
     from xhg_site_shipments($as_of, $waybill_days, $reach_m)
     where cargo is not null and cargo <> ''
 ),
@@ -40,6 +40,23 @@ identity as (
     group by site_id
 ),
 
+-- what left the site, by cargo: a plant ships hundreds of loads a month
+cargo_counts as (
+    select site_id, kind, cargo, count(*) as n
+    from weighted
+    group by all
+),
+
+cargo_lists as (
+    select site_id,
+           string_agg(cargo || ' ' || n || ' 车次', '、' order by n desc, cargo)
+               filter (where kind <> 'consumable') as goods,
+           string_agg(cargo || ' ' || n || ' 车次', '、' order by n desc, cargo)
+               filter (where kind = 'consumable') as consumables
+    from cargo_counts
+    group by site_id
+),
+
 per_site as (
     select site_id,
            1 - product(1 - w) as score,
@@ -50,10 +67,7 @@ per_site as (
            min(ship_date) as first_day,
            mode(shipper) as shipper,
            bool_and(matched_by = 'load_point') as by_point,
-           string_agg(distinct cargo, '、' order by cargo) as cargo,
-           string_agg(cargo || coalesce(' ' || quantity, ''), '、' order by ship_date, waybill_no)
-               filter (where kind <> 'consumable') as loads,
-           string_agg(distinct cargo, '、' order by cargo) filter (where kind = 'consumable') as consumables
+           string_agg(distinct cargo, '、' order by cargo) as cargo
     from weighted
     group by site_id
 )
@@ -72,13 +86,13 @@ select
         || case when s.by_point then '装货点在本场所 ' || round($reach_m)::bigint || ' 米内，托运人「'
                 else '托运人「' end
         || coalesce(s.shipper, '不明') || '」），分布在 ' || s.n_days || ' 天：'
-        || coalesce(s.loads, s.cargo)
-        || coalesce('（另有气瓶、酸碱等常见辅料：' || s.consumables || '）', '')
+        || concat_ws('；', c.goods, '气瓶、酸碱等常见辅料 ' || c.consumables)
         || '；本场所无有效危险化学品许可，发货说明货在此处生产或储存' as reason,
     json_object('shipments', s.n, 'chemical', s.n_chemical, 'fuel', s.n_fuel, 'days', s.n_days,
                 'shipper', s.shipper, 'by_load_point', s.by_point, 'cargo', s.cargo,
                 'first_day', s.first_day)::varchar as facts
 from per_site as s
 join identity as i using (site_id)
+join cargo_lists as c using (site_id)
 where s.score >= $min_score
 order by s.score desc, s.site_id

@@ -50,6 +50,7 @@ def test_tankers_of_methanol_leave_a_tech_firm_without_permit():
     row = rows["S-tech"]
     assert row["category_hint"] == "5"
     assert "3 车次危险货物从本场所装车发出" in row["reason"] and "二甲苯" not in row["reason"]
+    assert "天：甲醇 3 车次；" in row["reason"]  # by cargo, not load by load
     assert abs(row["score"] - (1 - (1 - det.Params().per_shipment) ** 3)) < 1e-3
     assert json.loads(row["facts"])["chemical"] == 3
     assert rows["S-next"]["score"] == det.Params().per_shipment  # its own 甲苯, at its own gate
