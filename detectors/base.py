@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from sources.sqlfile import bound, has_tables, run_all  # noqa: F401  (has_tables: the detectors')
+from sources.sqlfile import bound, has_tables, run_all
 
 EVIDENCE = pa.schema([
     ("site_id", pa.string()),
@@ -75,6 +75,14 @@ def install_truck_macros(con: duckdb.DuckDBPyConnection) -> None:
 def install_waybill_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The table macro telling which site each e-waybill went to (detectors/waybill_common.sql)."""
     run_all(con, Path(__file__).with_name("waybill_common.sql"))
+
+
+def run_waybill_sql(con: duckdb.DuckDBPyConnection, sql: Path, params: Any, as_of: dt.date) -> pa.Table:
+    """A detector reading e-waybills through the waybill macros: no rows without waybills."""
+    if not has_tables(con, ("waybills",)):
+        return empty()
+    install_waybill_macros(con)
+    return run_sql(con, sql, sql_params(params, as_of))
 
 
 def install_consigned_waybills(con: duckdb.DuckDBPyConnection, as_of: dt.date, waybill_days: int,

@@ -1,5 +1,6 @@
 -- consignee_unlicensed: hazardous goods delivered by e-waybill to a site holding no valid
--- permit. Needs the macro xhg_site_waybills (detectors/waybill_common.sql).
+-- permit. Needs the macro xhg_site_waybills and xhg_licensed_sites, xhg_site_identity
+-- (detectors/waybill_common.sql).
 with
 
 deliveries as (
@@ -9,13 +10,7 @@ deliveries as (
 ),
 
 licensed as (
-    -- a valid permit among the site's members, or held under its credit code
-    select distinct m.site_id
-    from site_members as m
-    join permits as p
-        on (m.member_kind = 'permit' and m.member_key = p.permit_no)
-        or (m.member_kind = 'registry' and m.member_key = p.uscc)
-    where p.valid_until >= $as_of
+    select site_id from xhg_licensed_sites($as_of)
 ),
 
 in_trade as (
@@ -59,16 +54,6 @@ weighted as (
     from kinds as k left join related as r using (site_id)
 ),
 
-identity as (
-    select site_id,
-           bool_or(member_kind = 'registry') as registered,
-           bool_or(member_kind = 'registry' and member_key in (
-               select uscc from registry where regexp_matches(name, $name_pattern))) as disguised
-    from site_members
-    where site_id in (select site_id from weighted)
-    group by site_id
-),
-
 per_site as (
     select site_id,
            1 - product(1 - w) as score,
@@ -97,10 +82,7 @@ select
     round(s.score, 3) as score,
     s.first_day as period_start,
     $as_of as period_end,
-    case when s.n_fuel > s.n_chemical then '6'
-         when i.disguised then '5'
-         when i.registered then '2'
-         else '3' end as category_hint,
+    case when s.n_fuel > s.n_chemical then '6' else i.who_hint end as category_hint,
     '近' || $waybill_days || '天电子运单有 ' || s.n || ' 车次危险货物运到本场所（'
         || case when s.by_point then '卸货点在本场所 ' || round($reach_m)::bigint || ' 米内，收货人「'
                 else '收货人「' end
@@ -117,6 +99,6 @@ select
                 'unrelated_trade', s.unrelated, 'in_trade', s.n_in_trade, 'uses', s.uses,
                 'first_day', s.first_day, 'last_day', s.last_day)::varchar as facts
 from per_site as s
-join identity as i using (site_id)
+join xhg_site_identity($name_pattern) as i using (site_id)
 where s.score >= $min_score
 order by s.score desc, s.site_id

@@ -37,7 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors import consignee_unlicensed, disguised_name
-from detectors.base import empty, has_tables, install_waybill_macros, run_sql, sql_params
+from detectors.base import run_waybill_sql
 
 NAME = "shipper_unlicensed"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -57,7 +57,4 @@ class Params:
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
-    if not has_tables(con, ("waybills",)):
-        return empty()
-    install_waybill_macros(con)
-    return run_sql(con, _SQL, sql_params(params, as_of))
+    return run_waybill_sql(con, _SQL, params, as_of)

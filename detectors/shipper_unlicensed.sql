@@ -1,5 +1,6 @@
 -- shipper_unlicensed: hazardous goods loaded by e-waybill at a site holding no valid permit.
--- Needs the macro xhg_site_shipments (detectors/waybill_common.sql).
+-- Needs the macro xhg_site_shipments and xhg_licensed_sites, xhg_site_identity
+-- (detectors/waybill_common.sql).
 with
 
 shipments as (
@@ -9,13 +10,7 @@ shipments as (
 ),
 
 licensed as (
-    -- a valid permit among the site's members, or held under its credit code
-    select distinct m.site_id
-    from site_members as m
-    join permits as p
-        on (m.member_kind = 'permit' and m.member_key = p.permit_no)
-        or (m.member_kind = 'registry' and m.member_key = p.uscc)
-    where p.valid_until >= $as_of
+    select site_id from xhg_licensed_sites($as_of)
 ),
 
 weighted as (
@@ -28,16 +23,6 @@ weighted as (
                                 else 1.0 end as w
     from shipments as s
     anti join licensed as l using (site_id)
-),
-
-identity as (
-    select site_id,
-           bool_or(member_kind = 'registry') as registered,
-           bool_or(member_kind = 'registry' and member_key in (
-               select uscc from registry where regexp_matches(name, $name_pattern))) as disguised
-    from site_members
-    where site_id in (select site_id from weighted)
-    group by site_id
 ),
 
 -- what left the site, by cargo: a plant ships hundreds of loads a month
@@ -78,10 +63,7 @@ select
     round(s.score, 3) as score,
     s.first_day as period_start,
     $as_of as period_end,
-    case when s.n_fuel > s.n_chemical then '6'
-         when i.disguised then '5'
-         when i.registered then '2'
-         else '3' end as category_hint,
+    case when s.n_fuel > s.n_chemical then '6' else i.who_hint end as category_hint,
     '近' || $waybill_days || '天电子运单有 ' || s.n || ' 车次危险货物从本场所装车发出（'
         || case when s.by_point then '装货点在本场所 ' || round($reach_m)::bigint || ' 米内，托运人「'
                 else '托运人「' end
@@ -92,7 +74,7 @@ select
                 'shipper', s.shipper, 'by_load_point', s.by_point, 'cargo', s.cargo,
                 'first_day', s.first_day)::varchar as facts
 from per_site as s
-join identity as i using (site_id)
+join xhg_site_identity($name_pattern) as i using (site_id)
 join cargo_lists as c using (site_id)
 where s.score >= $min_score
 order by s.score desc, s.site_id

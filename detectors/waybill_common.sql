@@ -28,6 +28,30 @@ create or replace temp macro xhg_site_names() as table
     join names as n on n.kind = m.member_kind and n.key = m.member_key
     where n.name is not null;
 
+-- name: licensed_sites
+-- Sites holding a valid hazardous-chemical permit on as_of: among their members, or held
+-- under a member registration's credit code.
+create or replace temp macro xhg_licensed_sites(as_of) as table
+    select distinct m.site_id
+    from site_members as m
+    join permits as p
+        on (m.member_kind = 'permit' and m.member_key = p.permit_no)
+        or (m.member_kind = 'registry' and m.member_key = p.uscc)
+    where p.valid_until >= as_of::date;
+
+-- name: site_identity
+-- Who a site is, as a category hint (contract §4): 5 for a registration under a name with one
+-- of the 冠名 words (name_pattern: 生物/科技/新材料 …), 2 for another registered firm, 3 for a
+-- person or no registration.
+create or replace temp macro xhg_site_identity(name_pattern) as table
+    select site_id,
+           case when bool_or(member_kind = 'registry' and member_key in (
+                    select uscc from registry where regexp_matches(name, name_pattern))) then '5'
+                when bool_or(member_kind = 'registry') then '2'
+                else '3' end as who_hint
+    from site_members
+    group by site_id;
+
 -- name: site_waybills
 -- e-waybills shipped in days (as_of - waybill_days, as_of], with the site they went to: the
 -- site one of whose names (registration, permit holder, account) is the consignee; or, when
