@@ -31,12 +31,16 @@ create or replace temp macro xhg_site_names() as table
 -- name: licensed_sites
 -- Sites holding a valid hazardous-chemical permit on as_of: among their members, or held
 -- under a member registration's credit code.
+-- (two equi-joins: one join on "permit_no or uscc" loops over members × permits, 11 s at p100)
 create or replace temp macro xhg_licensed_sites(as_of) as table
-    select distinct m.site_id
+    select m.site_id
     from site_members as m
-    join permits as p
-        on (m.member_kind = 'permit' and m.member_key = p.permit_no)
-        or (m.member_kind = 'registry' and m.member_key = p.uscc)
+    join permits as p on m.member_kind = 'permit' and m.member_key = p.permit_no
+    where p.valid_until >= as_of::date
+    union
+    select m.site_id
+    from site_members as m
+    join permits as p on m.member_kind = 'registry' and m.member_key = p.uscc
     where p.valid_until >= as_of::date;
 
 -- name: site_identity
@@ -158,9 +162,18 @@ create or replace temp macro xhg_site_shipments(as_of, waybill_days, reach_m) as
                    regexp_replace(w.load_address, '\s', '', 'g') = regexp_replace(s.address, '\s', '', 'g'),
                    false)
     union all
-    select s.site_id, w.*, 'load_point'
-    from waybills_out as w
-    anti join xhg_entity_names() as k on k.name = w.shipper
-    join sites as s
-        on abs(w.load_lat - s.lat) < 0.01 and abs(w.load_lon - s.lon) < 0.012
+    -- an unknown shipper's load point against the sites in its 3 × 3 cells of 0.01° (~1 km,
+    -- more than any reach_m used): an equi-join; a band join on the coordinates loops over
+    -- waybills × sites (8k × 2M at p100)
+    select s.site_id, w.* exclude (cx, cy), 'load_point'
+    from (
+        select w.*, floor(w.load_lon * 100)::bigint + dx as cx, floor(w.load_lat * 100)::bigint + dy as cy
+        from (select * from waybills_out anti join xhg_entity_names() as k on k.name = shipper) as w,
+             range(-1, 2) as ox(dx), range(-1, 2) as oy(dy)
+        where w.load_lon is not null and w.load_lat is not null
+    ) as w
+    join (
+        select site_id, lon, lat, floor(lon * 100)::bigint as cx, floor(lat * 100)::bigint as cy
+        from sites where lon is not null and lat is not null
+    ) as s using (cx, cy)
     where distance_m(s.lon, s.lat, w.load_lon, w.load_lat) <= reach_m;
