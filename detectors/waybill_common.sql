@@ -56,6 +56,37 @@ create or replace temp macro xhg_site_identity(name_pattern) as table
     from site_members
     group by site_id;
 
+-- name: ends_near_sites
+-- The load and unload points of the window's e-waybills whose party (shipper, consignee) is
+-- no entity the warehouse knows, with each site within reach_m: an equi-join on cells of
+-- 0.01° (~1 km, more than any reach_m used) with 3 × 3 probes. A band join on the coordinates
+-- loops over waybills × sites (8k × 2M at p100: over 10 minutes).
+create or replace temp macro xhg_ends_near_sites(as_of, waybill_days, reach_m) as table
+    with
+    ends as (
+        select waybill_no, 'load' as end_kind, shipper as party, load_lon as lon, load_lat as lat
+        from waybills
+        where ship_date > as_of::date - to_days(waybill_days::integer) and ship_date <= as_of::date
+        union all
+        select waybill_no, 'unload', consignee, unload_lon, unload_lat
+        from waybills
+        where ship_date > as_of::date - to_days(waybill_days::integer) and ship_date <= as_of::date
+    ),
+    probes as (
+        select e.waybill_no, e.end_kind, e.lon, e.lat,
+               floor(e.lon * 100)::bigint + dx as cx, floor(e.lat * 100)::bigint + dy as cy
+        from (select * from ends anti join xhg_entity_names() as k on k.name = party) as e,
+             range(-1, 2) as ox(dx), range(-1, 2) as oy(dy)
+        where e.lon is not null and e.lat is not null
+    ),
+    cells as (
+        select site_id, lon, lat, floor(lon * 100)::bigint as cx, floor(lat * 100)::bigint as cy
+        from sites where lon is not null and lat is not null
+    )
+    select p.waybill_no, p.end_kind, c.site_id
+    from probes as p join cells as c using (cx, cy)
+    where distance_m(c.lon, c.lat, p.lon, p.lat) <= reach_m;
+
 -- name: site_waybills
 -- e-waybills shipped in days (as_of - waybill_days, as_of], with the site they went to: the
 -- site one of whose names (registration, permit holder, account) is the consignee; or, when
@@ -70,11 +101,6 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
         from waybills
         where ship_date > as_of::date - to_days(waybill_days::integer) and ship_date <= as_of::date
     ),
-    unknown_consignee as (
-        select w.*
-        from waybills_in as w anti join xhg_entity_names() as k on k.name = w.consignee
-        where w.unload_lon is not null and w.unload_lat is not null
-    ),
     by_name as (
         -- a name two sites bear (two registrations of one name, a firm and its branch) goes to
         -- the one nearest the unload point when the waybill gives one
@@ -87,11 +113,10 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
     )
     select * from by_name
     union all
-    select s.site_id, w.*, 'unload_point'
-    from unknown_consignee as w
-    join sites as s
-        on abs(w.unload_lat - s.lat) < 0.01 and abs(w.unload_lon - s.lon) < 0.012
-    where distance_m(s.lon, s.lat, w.unload_lon, w.unload_lat) <= reach_m;
+    select e.site_id, w.*, 'unload_point'
+    from waybills_in as w
+    join xhg_ends_near_sites(as_of, waybill_days, reach_m) as e
+        on e.waybill_no = w.waybill_no and e.end_kind = 'unload';
 
 -- name: consigned_waybills
 -- e-waybills (as xhg_site_waybills) naming their site as consignee, each with `use_label`
@@ -162,18 +187,7 @@ create or replace temp macro xhg_site_shipments(as_of, waybill_days, reach_m) as
                    regexp_replace(w.load_address, '\s', '', 'g') = regexp_replace(s.address, '\s', '', 'g'),
                    false)
     union all
-    -- an unknown shipper's load point against the sites in its 3 × 3 cells of 0.01° (~1 km,
-    -- more than any reach_m used): an equi-join; a band join on the coordinates loops over
-    -- waybills × sites (8k × 2M at p100)
-    select s.site_id, w.* exclude (cx, cy), 'load_point'
-    from (
-        select w.*, floor(w.load_lon * 100)::bigint + dx as cx, floor(w.load_lat * 100)::bigint + dy as cy
-        from (select * from waybills_out anti join xhg_entity_names() as k on k.name = shipper) as w,
-             range(-1, 2) as ox(dx), range(-1, 2) as oy(dy)
-        where w.load_lon is not null and w.load_lat is not null
-    ) as w
-    join (
-        select site_id, lon, lat, floor(lon * 100)::bigint as cx, floor(lat * 100)::bigint as cy
-        from sites where lon is not null and lat is not null
-    ) as s using (cx, cy)
-    where distance_m(s.lon, s.lat, w.load_lon, w.load_lat) <= reach_m;
+    select e.site_id, w.*, 'load_point'
+    from waybills_out as w
+    join xhg_ends_near_sites(as_of, waybill_days, reach_m) as e
+        on e.waybill_no = w.waybill_no and e.end_kind = 'load';
