@@ -35,6 +35,8 @@ BY_SITE = (
 WHOLE = {
     "peer_outlier": "each account is scored against all accounts of its tariff class (its peers' "
                     "median and MAD); a shard's peers would give other z-scores",
+    "trade_night": "each account is judged against the accounts of its registered trade across "
+                   "the county (an upper quantile of their night/day ratios)",
     "relit": "reads the ledger's own 户号 wherever resolution put that account, and closures by "
              "verdict on earlier leads' sites: a closed site's inputs are not all in its shard",
     "truck_unlicensed_stop": "judges a site across all trucks stopping there and its distance to "

@@ -40,6 +40,7 @@ DETECTOR_WEIGHTS: dict[str, tuple[str, float, str]] = {
     "continuous_load": ("power", 0.25, "连续运行"),
     "wrong_class": ("power", 0.35, "用电类别不符"),
     "peer_outlier": ("power", 0.20, "同类异常"),
+    "trade_night": ("power", 0.40, "夜间用电异于同行"),
     "chemical_unlicensed": ("registry", 0.50, "无证化工"),
     "disguised_name": ("registry", 0.45, "名不副实"),
     "beyond_permit": ("registry", 0.50, "超许可范围"),
@@ -65,9 +66,10 @@ class ScoreParams:
     weights: tuple[tuple[str, str, float, str], ...] = field(
         default=tuple((d, f, w, label) for d, (f, w, label) in DETECTOR_WEIGHTS.items()))
     # detectors that can state one fact twice: only the stronger of a pair counts (growth
-    # against last year and against the months before; a night share unusual for the class and
-    # the night share itself)
-    same_fact: tuple[tuple[str, str], ...] = (("power_yoy", "power_surge"), ("peer_outlier", "night_load"))
+    # against last year and against the months before; a night share unusual for the class or
+    # for the trade, and the night share itself)
+    same_fact: tuple[tuple[str, str], ...] = (("power_yoy", "power_surge"), ("peer_outlier", "night_load"),
+                                              ("trade_night", "night_load"))
 
 
 def score_sites(con: duckdb.DuckDBPyConnection, params: ScoreParams = ScoreParams()) -> None:

@@ -13,7 +13,7 @@ from scoring.score import DETECTOR_WEIGHTS
 
 def test_every_detector_keeps_the_contract():
     names = [m.NAME for m in DETECTORS]
-    assert len(names) == len(set(names)) == 18
+    assert len(names) == len(set(names)) == 19
     assert set(names) == set(DETECTOR_WEIGHTS)  # every detector has a family and a weight
     for module in DETECTORS:
         assert callable(module.detect) and module.Params() == module.Params()  # frozen, defaults

@@ -1,0 +1,64 @@
+"""trade_night: a registered firm's night load, unusual for firms of its own trade.
+
+The notices name firms that are not chemical works but produce hazardous chemicals on the
+side (category 2, 非化工企业超营业范围): a feed mill or a steel-structure shop with a reactor
+in a back room. Its registration and its tariff class say nothing, and its load grows no
+more than a busy year's; what gives it away is a night that its trade does not have — a
+reaction kept warm and stirred through the night while the county's other feed mills draw
+only their lights and fridges. peer_outlier compares an account with its tariff class
+(一般工商业 mixes shops, schools and mills); this compares it with the firms registered in the
+same trade (GB/T 4754 industry code of the registry), where a night shape is telling.
+
+From interval readings over the last `window_days`: the mean hourly load in clock-night hours
+(`night_start_hour`–`night_end_hour`) over that in weekday working hours
+(`day_start_hour`–`day_end_hour`). Peers are the accounts at sites of the same 4-digit trade,
+or of its 3-digit group when the trade has fewer than `min_peers` (none below that). An
+account on a site of several trades (a 厂中厂) is judged against the trade that explains it
+best. It is found when its ratio is at least `min_rel` × the peers' median, above their
+`peer_quantile`, and the night draws at least `min_excess_kwh_h` kWh an hour more than the
+peers' ratio would give (a fridge or a night light is less). Score: 0.3 at `min_rel`, 1 at
+`full_rel`. Category hint 2.
+
+Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+
+Known false positives: a firm that runs a night shift its trade mostly does not (a mill busy
+before harvest), a firm whose registered trade is not what it does (the registry's code is
+often the founder's guess), night-trade tenants on the firm's meter. Known misses: accounts
+without interval readings, firms without an industry code, trades with few firms in the county,
+a unit that runs by day only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from detectors.base import run_sql, sql_params
+
+NAME = "trade_night"
+_SQL = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: int = 28
+    min_days: int = 14  # days spanned by the readings
+    night_start_hour: int = 22  # clock hours, Beijing
+    night_end_hour: int = 6
+    day_start_hour: int = 8  # weekday working hours
+    day_end_hour: int = 18
+    min_peers: int = 20  # accounts of the trade (or its 3-digit group) with readings
+    peer_quantile: float = 0.9  # the night/day ratio most of the trade stays under
+    min_rel: float = 1.5  # the account's ratio over that quantile, borderline
+    full_rel: float = 4.0
+    min_excess_kwh_h: float = 2.0  # kWh an hour drawn at night beyond that ratio (a fridge, a light: less)
+    person_name_chars: int = 4  # an account name this short is a person's
+    absurd_kva_factor: float = 5.0
+
+
+def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    return run_sql(con, _SQL, sql_params(params, as_of))
