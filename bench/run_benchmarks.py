@@ -19,7 +19,9 @@ province generator's 100 county blocks) it
 5. side by side on the same data: the power features (recent-vs-baseline surge ratio, night
    share) in DuckDB and in plain pandas, and DuckDB's raw scan of the same columns as the
    practical limit; at county scale also stay detection: ours, trackintel and movingpandas on
-   the same whole trucks of the county's GPS.
+   the same whole trucks of the county's GPS;
+6. on the one-process copy, the screening once more with every statement explained first
+   (`bench/plans.py`): nested-loop joins over big inputs, which a county hides.
 Every process is measured from outside: wall time, CPU time, peak memory (the process tree's
 RSS sampled every 0.1 s, and the process's own ru_maxrss), the 1-minute load average and how
 many cores other processes used meanwhile (from /proc/stat), since this machine is shared.
@@ -268,6 +270,11 @@ def child_stage(warehouse: str, stage: str, as_of: str, evidence_dir: str, out_d
         return
     elif stage == "screen":
         _screen_one_process(con, day, Path(out_dir), connect_s)
+        return
+    elif stage == "plans":  # the screening again, every statement explained first
+        from bench.plans import screen_explained
+        proxy = screen_explained(con, day)
+        _emit(seconds=time.perf_counter() - t, explained=proxy.explained, loops=proxy.found)
         return
     else:
         raise SystemExit(f"unknown stage {stage}")
@@ -771,6 +778,7 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
     _copy_warehouse(wh, e2e)
     res["screen"] = run_child(child("stage", str(e2e), "screen", as_of, "", str(e2e.parent / "out")),
                               f"{scale} screen (one process)")
+    res["plans"] = measure_plans(e2e, as_of, scale)
     if with_cli:
         cli = WORK / scale / "cli" / "warehouse.duckdb"
         _copy_warehouse(wh, cli)
@@ -791,6 +799,31 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
     shutil.rmtree(e2e.parent, ignore_errors=True)
     if with_cli:
         shutil.rmtree(WORK / scale / "cli", ignore_errors=True)
+
+
+def measure_plans(warehouse: Path, as_of: str, scale: str) -> dict:
+    """The screening through `bench.plans.Explaining` on a copy of the scale's warehouse: the
+    nested-loop joins over big inputs that the county-scale test cannot see."""
+    m = run_child(child("stage", str(warehouse), "plans", as_of, "", str(warehouse.parent / "out")),
+                  f"{scale} plan check")
+    m["measured_at"], m["commit"] = dt.datetime.now().isoformat(timespec="minutes"), environment()["commit"]
+    return m
+
+
+def plans_only(scale: str, results: dict) -> None:
+    """Only the plan check, on a fresh copy of the scale's ingested warehouse."""
+    wh = WORK / scale / "warehouse.duckdb"
+    if not wh.exists():
+        raise SystemExit(f"{scale}: no ingested warehouse at {wh} (run the scale first)")
+    res = results.setdefault("scales", {}).setdefault(scale, {})
+    copy = WORK / scale / "plans" / "warehouse.duckdb"
+    _copy_warehouse(wh, copy)
+    con = _connect(str(copy), read_only=True)
+    from pipelines.screen import default_as_of
+    as_of = str(default_as_of(con))
+    con.close()
+    res["plans"] = measure_plans(copy, as_of, scale)
+    shutil.rmtree(copy.parent, ignore_errors=True)
 
 
 def measure_stays_tools(results: dict) -> None:
@@ -1194,6 +1227,26 @@ def render(results: dict) -> str:
         L += ["", "Reproduce: `.venv/bin/python -m bench.run_benchmarks --scales county "
               "--skip-pytest` (steps `stays *`).", ""]
 
+    # plan check
+    plans = [(s, results["scales"][s]["plans"]) for s in scales if results["scales"][s].get("plans")]
+    if plans:
+        L += ["### Plan check: nested-loop joins over big inputs", "",
+              "The screening run once more with every statement explained before it runs "
+              "(`bench/plans.py`): a nested-loop join whose two sides are both estimated above "
+              "100 rows and together above 10^6 pairs is listed (a loop that a county hides "
+              "behind its 50 permits shows here).", "",
+              "| scale | measured | statements explained | big nested-loop joins | seconds |",
+              "|---|---|---:|---:|---:|"]
+        for s, m in plans:
+            L.append(f"| {s} | {m.get('measured_at', '?')} ({m.get('commit', '?')}) | "
+                     f"{m.get('explained', '–')} | {len(m.get('loops', [])) if 'loops' in m else 'failed'} | "
+                     f"{_fmt_s(_s(m))} |")
+        listed = [(s, loop) for s, m in plans for loop in m.get("loops", [])]
+        if listed:
+            L += ["", "Found:", ""] + [f"- {s}: `{loop}`" for s, loop in listed]
+        L += ["", "Reproduce: `.venv/bin/python -m bench.run_benchmarks --scales p8 --plans-only` "
+              "(or `.venv/bin/python -m bench.plans WAREHOUSE` on any warehouse; it screens it).", ""]
+
     # pytest micro-benchmarks
     pt = results.get("pytest")
     if pt:
@@ -1262,6 +1315,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gen-jobs", type=int, default=2,
                     help="province blocks generated at once when missing from the cache")
     ap.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from results")
+    ap.add_argument("--plans-only", action="store_true",
+                    help="only the plan check on each scale's cached warehouse")
     ap.add_argument("--stays-tools-only", action="store_true",
                     help="only stay detection side by side (needs the county warehouse)")
     args = ap.parse_args(argv)
@@ -1286,6 +1341,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.stays_tools_only:
         measure_stays_tools(results)
         save()
+        return 0
+    if args.plans_only:
+        for scale in [s.strip() for s in args.scales.split(",") if s.strip()]:
+            plans_only(scale, results)
+            save()
         return 0
     if not args.skip_pytest:
         run_pytest(results)

@@ -129,14 +129,18 @@ def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict,
     `shards.BY_SITE` one task per site shard, the others one task each. Returns the evidence
     in DETECTORS order (a detector's shards concatenated) and the names of those that failed
     (in any shard: a detector's partial evidence is dropped, as a failed detector's)."""
+    t = time.perf_counter()
     futures = [(m.NAME, _submit_detector(warehouse, m.NAME, as_of, overrides, n_shards))
                for m in DETECTORS]
     parts, failed = [], []
-    for name, shard_futures in futures:
+    for k, (name, shard_futures) in enumerate(futures, 1):
         try:
             parts.append(pa.concat_tables([f.result() for f in shard_futures]))
+            log.info("检测器 %d/%d %s：证据 %s 条（开始后 %.1f 秒已完成）", k, len(futures), name,
+                     f"{parts[-1].num_rows:,}", time.perf_counter() - t)
         except Exception:  # a task failed, or its worker died: reported like a failed detector
             failed.append(name)
+            log.warning("检测器 %d/%d %s 运行失败，结果中缺少其证据", k, len(futures), name)
     return parts, failed
 
 
@@ -161,12 +165,17 @@ def _screen_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str |
     path = str(wh.path.resolve())
     settings = temporary_settings(updates={PREFECT_API_URL: api_url}) if api_url else nullcontext()
     with settings, clusters.running(cluster) as address:
+        t = time.perf_counter()
         stays = stays_on_dask.with_options(task_runner=clusters.task_runner(address))(path, n_shards)
+        log.info("车辆停靠 %s 次（按车牌 %d 片，%.1f 秒）；聚合地点、归并场所…", f"{stays.num_rows:,}",
+                 n_shards, time.perf_counter() - t)
+        t = time.perf_counter()
         con = wh.connect()
         try:
             n_sites = build_sites_from_stays(con, stays, as_of, n_shards)
         finally:
             con.close()
+        log.info("场所 %s 处（%.1f 秒）；检测器在集群上运行…", f"{n_sites:,}", time.perf_counter() - t)
         parts, failed = detect_on_dask.with_options(task_runner=clusters.task_runner(address))(
             path, as_of, overrides, n_shards)
     return n_sites, parts, failed

@@ -107,7 +107,9 @@ def test_dask_shards_give_the_single_process_leads(prefect_harness, two_counties
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert f"列出线索 {expected['leads']:,} 条" in captured.out and "运行失败" not in captured.out
-    assert "在 Dask 集群 local:2 上分 2 片运行" in captured.err  # progress, on stderr
+    assert "在 Dask 集群 local:2 上分 2 片运行" in captured.err  # progress, on stderr: each stage
+    assert "（按车牌 2 片，" in captured.err and f"场所 {expected['sites']:,} 处" in captured.err
+    assert f"检测器 {len(DETECTORS)}/{len(DETECTORS)} {DETECTORS[-1].NAME}：证据" in captured.err
 
     leads = _rows(distributed, LEADS)
     assert [r[:4] for r in leads] == [r[:4] for r in _rows(single, LEADS)]  # rank, number, site, risk
