@@ -64,6 +64,10 @@ def conform(table: pa.Table) -> pa.Table:
 # (truck_unlicensed_stop and waybill_mismatch weigh stops there `roadside_factor`)
 ROADSIDE_PATTERN = ("饭店|餐馆|餐厅|饭馆|面馆|小吃|快餐|食堂|农家乐|酒店|宾馆|旅馆|旅社|招待所|客栈|"
                     "便利店|超市|商店|小卖部|门市部|汽修|汽车修理|修理厂|修理部|轮胎|洗车|停车场|服务区")
+# trades that honestly work at night, when named on a power account or a firm (night_load
+# discounts them, trade_night leaves them out: their registered industry code says otherwise)
+NIGHT_TRADES = ("冷库", "冷藏", "冷链", "制冰", "冰厂", "面包", "烘焙", "糕点", "水厂", "供水", "自来水",
+                "污水", "基站", "路灯")
 TRUCK_TABLES = ("truck_stays", "truck_place_visits", "truck_places")
 
 

@@ -49,7 +49,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import in_list_join_filters, run_sql, sql_params
+from detectors.base import NIGHT_TRADES, in_list_join_filters, run_sql, sql_params
 
 NAME = "night_load"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -78,8 +78,7 @@ class Params:
     midday_valley_end: int = 13
     tariff_follow_ratio: float = 1.3
     tariff_discount: float = 0.6
-    night_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "冰厂", "面包", "烘焙", "糕点",
-                                     "水厂", "供水", "自来水", "污水", "基站", "路灯")
+    night_trades: tuple[str, ...] = NIGHT_TRADES
     trade_discount: float = 0.5
     dawn_evening_ratio: float = 0.5  # evening load below this × the small hours' …
     dawn_morning_ratio: float = 0.5  # … and morning load at least this × it: a dawn trade

@@ -14,7 +14,8 @@ From interval readings over the last `window_days`: the mean hourly load in cloc
 (`day_start_hour`–`day_end_hour`). Peers are the accounts at sites of the same 4-digit trade,
 or of its 3-digit group when the trade has fewer than `min_peers` (none below that). An
 account on a site of several trades (a 厂中厂) is judged against the trade that explains it
-best. It is found when its ratio is at least `min_rel` × the peers' median, above their
+best; an account or firm named for a night trade (`night_trades`: an ice maker, a cold store, a
+bakery registered under another code) is left out. It is found when its ratio is at least `min_rel` × the peers' median, above their
 `peer_quantile`, and the night draws at least `min_excess_kwh_h` kWh an hour more than the
 peers' ratio would give (a fridge or a night light is less). Score: 0.3 at `min_rel`, 1 at
 `full_rel`. Category hint 2.
@@ -37,7 +38,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import run_sql, sql_params
+from detectors.base import NIGHT_TRADES, run_sql, sql_params
 
 NAME = "trade_night"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -57,8 +58,11 @@ class Params:
     full_rel: float = 4.0
     min_excess_kwh_h: float = 2.0  # kWh an hour drawn at night beyond that ratio (a fridge, a light: less)
     person_name_chars: int = 4  # an account name this short is a person's
+    night_trades: tuple[str, ...] = NIGHT_TRADES  # named on the account or a firm of the site: left out
     absurd_kva_factor: float = 5.0
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
-    return run_sql(con, _SQL, sql_params(params, as_of))
+    p = sql_params(params, as_of)
+    p["night_trades"] = list(params.night_trades)
+    return run_sql(con, _SQL, p)

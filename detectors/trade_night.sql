@@ -51,13 +51,16 @@ clock as (
 owned as (
     -- the accounts a firm of the site holds: in a firm's name, a person's (the boss's, a
     -- landlord's) or none; a meter named for another body (a mobile operator's base station)
-    -- is not a firm's load
+    -- is not a firm's load. A night trade named on the meter or on any firm of the site works
+    -- at night whatever industry code it registered
     select m.site_id, m.account_no
     from members as m
     join trades as t using (site_id)
-    where coalesce(m.account_name, '') = '' or length(m.account_name) <= $person_name_chars
-       or contains(m.account_name, t.firm) or contains(t.firm, m.account_name)
     group by all
+    having bool_or(coalesce(m.account_name, '') = '' or length(m.account_name) <= $person_name_chars
+                   or contains(m.account_name, t.firm) or contains(t.firm, m.account_name))
+       and not bool_or(list_bool_or([contains(coalesce(m.account_name, '') || t.firm, w)
+                                     for w in $night_trades]))
 ),
 
 shapes as (

@@ -52,11 +52,13 @@ def test_feed_mill_running_through_the_night_against_its_trade():
 
 def test_look_alikes_are_not_found():
     """A mill with a night fridge (3 kWh/h: ratio 0.15, under 1.5 × its trade's 90 % quantile);
+    an ice maker registered as a feed mill (a night trade by its name);
     a tiny flat load (1.5 kWh/h day and night: the night adds under 2 kWh/h); a mobile
     operator's base station merged into a mill's site (not the mill's meter); a cold store's
     tenant on a mill's site (judged by the trade that explains it); a night-running firm of a
     trade with 3 firms in the county (no peers to judge by)."""
     extra = [_firm("FRIDGE", FEED, 3.0), _firm("TINY", FEED, 1.5, day=1.5),
+             _firm("ICE", FEED, 16.0, day=8.0, firm="夏县广源制冰有限公司"),
              _firm("BTS", FEED, 10.0, day=10.0, account_name="中国移动通信集团山西有限公司运城分公司（陈村基站）"),
              _firm("TENANT", FEED, 18.0, day=18.0),
              *[_firm(f"R{i}", "7810", 2.0 + 10 * (i == 0)) for i in range(3)]]
