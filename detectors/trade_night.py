@@ -12,13 +12,15 @@ same trade (GB/T 4754 industry code of the registry), where a night shape is tel
 From interval readings over the last `window_days`: the mean hourly load in clock-night hours
 (`night_start_hour`–`night_end_hour`) over that in weekday working hours
 (`day_start_hour`–`day_end_hour`). Peers are the accounts at sites of the same 4-digit trade,
-or of its 3-digit group when the trade has fewer than `min_peers` (none below that). An
-account on a site of several trades (a 厂中厂) is judged against the trade that explains it
-best; an account or firm named for a night trade (`night_trades`: an ice maker, a cold store, a
-bakery registered under another code) is left out. It is found when its ratio is at least `min_rel` × the peers' median, above their
-`peer_quantile`, and the night draws at least `min_excess_kwh_h` kWh an hour more than the
-peers' ratio would give (a fridge or a night light is less). Score: 0.3 at `min_rel`, 1 at
-`full_rel`. Category hint 2.
+or of its 3-digit group when the trade has fewer than `min_peers` (none below that); the
+yardstick is the ratio that `peer_quantile` of them stay under — an upper quantile, not the
+median: a trade holds day-shift shops and firms with a night guard or a fridge. An account on
+a site of several trades (a 厂中厂) is judged against the trade that explains it best; a meter
+named for another body (a base station) is not the firm's; an account or firm named for a
+night trade (`night_trades`: an ice maker, a cold store, a bakery registered under another
+code) is left out. Found from `min_rel` × the yardstick, with the night drawing at least
+`min_excess_kwh_h` kWh an hour more than the yardstick gives (a fridge or a night light is
+less). Score: 0.3 at `min_rel`, 1 at `full_rel`. Category hint 2.
 
 Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
 
