@@ -20,7 +20,8 @@ named for another body (a base station) is not the firm's; an account or firm na
 night trade (`night_trades`: an ice maker, a cold store, a bakery registered under another
 code) is left out. Found from `min_rel` × the yardstick, with the night drawing at least
 `min_excess_kwh_h` kWh an hour more than the yardstick gives (a fridge or a night light is
-less). Score: 0.3 at `min_rel`, 1 at `full_rel`. Category hint 2.
+less). Score: 0.3 at `min_rel`, 1 at `full_rel`. No category hint: the site's make-up decides
+(an active firm's is category 2; a revoked firm's idle plant, rented out, is 3).
 
 Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
 

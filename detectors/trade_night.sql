@@ -122,7 +122,7 @@ select
     round(score, 3) as score,
     $as_of - ($window_days - 1) as period_start,
     $as_of as period_end,
-    '2' as category_hint,
+    null as category_hint,  -- the site's make-up decides: an active firm 2, a revoked one's idle plant 3
     '户号 ' || account_no || '：夜间(' || $night_start_hour || '–' || $night_end_hour || '时)每小时 '
         || format('{:,.1f}', night_kwh_h) || ' kWh，为工作日白天('
         || $day_start_hour || '–' || $day_end_hour || '时) ' || format('{:,.1f}', day_kwh_h)
