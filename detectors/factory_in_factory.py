@@ -7,8 +7,9 @@ scores `person_base` (a person's name, `xhg_person_name`: 2–4 Han characters, 
 `other_base`, plus `three_phase_bonus` for 动力电, up to `night_bonus` for a clock-night share
 (22–06 h, interval readings of the last `recent_days`) rising from `day_night_share` to
 `full_night_share`, and `recent_open_bonus` when it was opened after the host and within
-`recent_open_days`. A single-phase residential account that is not night-heavy does not count
-(dormitory, the owner's home); an account in the name of a registration's legal
+`recent_open_days`. A residential account does not count (a dormitory, the owner's home
+behind the shop) unless night-heavy (`full_night_share`), or on 动力电 with more than
+`day_night_share` of its use at night; an account in the name of a registration's legal
 representative is the host's own; infrastructure accounts (`infrastructure_pattern`: base
 stations, street lights, water pumps) are not extras. Only extras scoring `min_extra_score` count. Site score
 1 − Π(1 − s), times `crowded_factor` when more than `crowded_names` names share the site (an

@@ -105,9 +105,13 @@ extra_scores as (
             + (case when since > host_since and since > $as_of::date - interval ($recent_open_days) day
                 then $recent_open_bonus else 0 end)
         ) as s_extra,
-        -- a single-phase residential account of a person is a dormitory or the owner's home
-        kind = 'registry' or coalesce(three_phase, false) or coalesce(night_share, 0) >= $full_night_share
-            or tariff_class not like '%居民%' as plausible
+        -- a residential account is a dormitory or the owner's home (a shop-house: the family
+        -- lives behind the shop), unless its night says otherwise: night-heavy, or on 动力电
+        -- with more of its use at night than a household's
+        kind = 'registry' or coalesce(tariff_class, '') not like '%居民%'
+            or coalesce(night_share, 0) >= $full_night_share
+            or (coalesce(three_phase, false) and coalesce(night_share, 0) >= $day_night_share)
+            as plausible
     from extras
 ),
 

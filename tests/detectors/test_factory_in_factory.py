@@ -83,3 +83,22 @@ def test_demo_floor_p004_above_decoys():
     target = planted_site(con, demo, 4)
     assert s.get(target, 0) > 0.7
     assert s[target] > max((s.get(d, 0) for d in decoy_sites(con, demo)), default=0)
+
+
+def test_a_household_behind_the_shop_is_not_a_tenant():
+    """A shop with the family's three-phase household meter in a person's name, opened last
+    year (the shop-house: 19 % of its use at night) is nothing extra; the same meter drawing
+    40 % at night is (a three-phase household meter busier at night than a household)."""
+    con = connect("registry", "power_accounts", "power_readings_interval")
+    insert(con, "registry", [dict(uscc=uscc(6), name="夏县埝掌镇唐斌理发店", status="存续", scope="x",
+                                  legal_rep="唐斌", founded_on=dt.date(2010, 1, 1))])
+    insert(con, "power_accounts", [
+        account("A6a", name="夏县埝掌镇唐斌理发店", opened_on=dt.date(2012, 5, 1)),
+        account("A6b", "居民生活用电", name="梁荣明", opened_on=AS_OF - dt.timedelta(days=400))])
+    site(con, "F6", ("registry", uscc(6)), ("power_account", "A6a"), ("power_account", "A6b"))
+    home = [0.3] * 6 + [0.8] * 16 + [0.3] * 2  # 22–06: 8 × 0.3 of 15.2 kWh = 16 %
+    insert(con, "power_readings_interval", interval("A6b", home, 28))
+    assert det.detect(con, AS_OF).num_rows == 0
+    con.execute("delete from power_readings_interval")
+    insert(con, "power_readings_interval", interval("A6b", hours(0.6, 1.0), 28))  # 8 / 18.4 = 43 %
+    assert set(by_site(det.detect(con, AS_OF))) == {"F6"}
