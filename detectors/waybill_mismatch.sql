@@ -178,9 +178,12 @@ stay_verdict as (
         stay_id,
         count(*) as n_ends,
         bool_or(names_site or d_m < $match_m) as matched,
-        -- the declared consignee: the nearest located unload end, else any
-        arg_min(party, coalesce(d_m, 1e12)) filter (where side = 'unload') as consignee,
-        arg_min(addr, coalesce(d_m, 1e12)) filter (where side = 'unload') as unload_addr,
+        -- the declared consignee: the nearest located unload end, else the first waybill's
+        -- (ties broken by waybill number: the same end on every run and every shard)
+        arg_min(party, {'d': coalesce(d_m, 1e12), 'w': waybill_no}) filter (where side = 'unload')
+            as consignee,
+        arg_min(addr, {'d': coalesce(d_m, 1e12), 'w': waybill_no}) filter (where side = 'unload')
+            as unload_addr,
         min(d_m) filter (where side = 'unload') as unload_m,
         list(distinct cargo) filter (where side = 'unload') as cargo
     from stay_ends

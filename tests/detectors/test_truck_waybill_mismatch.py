@@ -131,3 +131,20 @@ def test_stops_at_a_roadside_shop_weigh_roadside_factor():
     store, shop = out["S-store"], out["S-shop"]
     assert abs(store["score"] - shop["score"] * det.Params().roadside_factor) < 2e-3
     assert "本场所「夏县瑶峰镇李强便利店」为沿路" in store["reason"] and "沿路" not in shop["reason"]
+
+
+def test_the_named_unload_address_does_not_depend_on_row_order():
+    """A truck with two unlocated waybills on each stay's day (山西晋城 and 河南三门峡): the
+    reason names the first waybill's address whichever order the rows come in (a province run
+    on a Dask cluster named the other one on 14 of 500 leads)."""
+    reasons = set()
+    for order in (("W1", "W2"), ("W2", "W1")):
+        c = TruckCounty()
+        c.place("shop", 0, 0)
+        for day in (16, 18, 20):
+            c.stay("晋MA0001", f"2026-11-{day} 23:00", 60, "shop")
+            for no in order:
+                c.waybill(f"{no}-{day}", "晋MA0001", day, "甲醇", "某公司",
+                          unload_address={"W1": "山西晋城市工业园区", "W2": "河南三门峡市工业园区"}[no])
+        reasons.add(_run(c)["S-shop"]["reason"])
+    assert len(reasons) == 1 and "「山西晋城市工业园区」" in reasons.pop()
