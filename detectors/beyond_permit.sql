@@ -60,8 +60,9 @@ licensed as (
         string_agg(distinct scope, '、' order by scope) filter (where valid_until >= $as_of) as permit_scope,
         coalesce(bool_and(permit_type like '%不带储存%') filter (where valid_until >= $as_of), false)
             as trading_only,
-        arg_max(permit_type, valid_until) as lapsed_type,
-        arg_max(scope, valid_until) as lapsed_scope
+        -- the last lapsed permit (ties by number: type and scope of one permit)
+        arg_max(permit_type, {'v': valid_until, 'p': permit_no}) as lapsed_type,
+        arg_max(scope, {'v': valid_until, 'p': permit_no}) as lapsed_scope
     from site_permits
     group by site_id
     having max(valid_until) >= $as_of::date - interval ($lapsed_days) day

@@ -98,7 +98,7 @@ per_site as (
         min(tipped_at)::date as first_tip,
         max(tipped_at)::date as last_tip,
         count(*) as n_tips,
-        arg_max(category, tip_score) as category,
+        arg_max(category, {'s': tip_score, 'n': tip_no}) as category,
         string_agg(strftime(tipped_at, '%Y-%m-%d') || ' 举报（' || tip_no || '）：“' || content
             || '”，命中：' || matched
             || case when located then '' else '（举报未说明具体位置，需先回访举报人核实地点）' end,

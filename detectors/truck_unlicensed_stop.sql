@@ -64,7 +64,9 @@ place_licence as (
     select
         pl.place_id,
         min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_permit_m,
-        arg_min(p.holder_name, distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_holder
+        -- (holders at one point, a park's shared address: the first by name)
+        arg_min(p.holder_name, {'d': distance_m(pl.lon, pl.lat, p.lon, p.lat), 'h': p.holder_name})
+            as nearest_holder
     from places as pl
     cross join permits as p
     where p.lon is not null
@@ -217,7 +219,7 @@ site_stats as (
         string_agg(distinct use_label, '、' order by use_label) as uses,
         avg(visit_weight) as f_weight,
         min(nearest_permit_m) as nearest_permit_m,
-        arg_min(nearest_holder, nearest_permit_m) as nearest_holder,
+        arg_min(nearest_holder, {'d': nearest_permit_m, 'h': nearest_holder}) as nearest_holder,
         min(started_at)::date as first_day,
         max(started_at)::date as last_day
     from kept

@@ -88,7 +88,9 @@ parts as (
 
 verdicts as (
     -- the latest verdict on each number, and the detectors listed when it was last shown
-    select o.lead_no, arg_max(o.verdict, o.checked_on) as verdict, max(o.checked_on) as checked_on
+    -- (two verdicts of one day: one of them on every run, by its text)
+    select o.lead_no, arg_max(o.verdict, {'d': o.checked_on, 'v': o.verdict}) as verdict,
+           max(o.checked_on) as checked_on
     from outcomes as o
     group by o.lead_no
 ),
