@@ -70,8 +70,8 @@ class Params:
     feedstock_share: float = 0.5  # a producer's off-scope cargo without output growth counts this
     # a producer's auxiliaries, not counted as off-scope cargo: acids and alkalis (neutralising,
     # water treatment), fuels (the boiler, forklifts), inert gases (blanketing)
-    auxiliary_pattern: str = ("(工业)?(盐酸|硫酸|液碱|烧碱|氢氧化钠|次氯酸钠|聚合氯化铝|"
-                              "柴油|天然气|液化天然气|液化石油气|氮|氮气|液氮)(溶液)?")
+    auxiliary_pattern: str = ("(工业)?(盐酸|硫酸|液碱|烧碱|氢氧化钠|次氯酸钠|聚合氯化铝|柴油|天然气|液化天然气|"
+                              "液化石油气|氮|氮气|液氮)(溶液)?")
     product_weight: float = 0.9  # off-scope goods shipped out: products, not feedstock
     storage_weight: float = 0.8  # deliveries to a permit without storage
     lapsed_days: int = 1095  # a permit lapsed this recently still makes a licensed firm
