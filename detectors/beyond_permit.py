@@ -29,9 +29,7 @@ lapsed permit.
 
 For a producer (not a trader) the cargo term is scaled by feedstock_share + (1 −
 feedstock_share)·growth: off-scope deliveries with flat output are most likely feedstock;
-with output growing they are the new products' inputs. A producer's auxiliaries
-(`auxiliary_pattern`: acids and alkalis for neutralising and water treatment, fuels, inert
-gases) are no off-scope cargo at all: every process uses them.
+with output growing they are the new products' inputs.
 
 Known false positives: raw materials (a permit lists products, so a plant receiving its
 feedstock looks off-scope — damped as above, not removed); a new licensed line whose
@@ -68,10 +66,6 @@ class Params:
     per_delivery: float = 0.6  # each off-scope delivery leaves this share of doubt
     cargo_weight: float = 0.8  # off-scope cargo may be feedstock: not full weight
     feedstock_share: float = 0.5  # a producer's off-scope cargo without output growth counts this
-    # a producer's auxiliaries, not counted as off-scope cargo: acids and alkalis (neutralising,
-    # water treatment), fuels (the boiler, forklifts), inert gases (blanketing)
-    auxiliary_pattern: str = ("(工业)?(盐酸|硫酸|液碱|烧碱|氢氧化钠|次氯酸钠|聚合氯化铝|柴油|天然气|液化天然气|"
-                              "液化石油气|氮|氮气|液氮)(溶液)?")
     product_weight: float = 0.9  # off-scope goods shipped out: products, not feedstock
     storage_weight: float = 0.8  # deliveries to a permit without storage
     lapsed_days: int = 1095  # a permit lapsed this recently still makes a licensed firm

@@ -187,20 +187,15 @@ cargo_keys as (
     where not starts_with(d.cargo, '废')
 ),
 
--- a producer's acids, alkalis, fuels and inert gases are auxiliaries of any process
--- (neutralising, water treatment, the boiler, blanketing), not a new line's feedstock
 off_scope as (
     select d.site_id, d.direction, d.cargo, count(*) as n,
         min(d.ship_date) as first_day, max(d.ship_date) as last_day
     from cargo_keys as d
-    join licensed as l using (site_id)
     where not exists (
         select 1 from scope_keys as k
         where k.site_id = d.site_id
             and (k.chem_key = d.chem_key or contains(k.item, d.cargo) or contains(d.cargo, k.item))
     )
-        and not (d.direction = 'in' and not l.trading_only
-                 and regexp_full_match(d.cargo, $auxiliary_pattern))
     group by d.site_id, d.direction, d.cargo
 ),
 

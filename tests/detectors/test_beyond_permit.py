@@ -172,20 +172,3 @@ def test_same_name_other_credit_code_is_another_firm():
                                  permit_type="安全生产许可", scope="二氯甲烷", valid_until=LATER)])
     site(con, "B1c", ("permit", "P1c"))
     assert "二氯甲烷 4 车次" in by_site(det.detect(con, AS_OF))["B1"]["reason"]
-
-
-def test_a_producers_auxiliaries_are_not_off_scope():
-    """A plant licensed for 硫酸 receiving 盐酸 six times (neutralising, water treatment) and
-    甲醇 three times: only the 甲醇 is off-scope; a plant receiving nothing but 盐酸、液碱 and
-    柴油 is not found."""
-    con = connect("registry", "permits", "power_accounts", "power_readings_daily", "waybills")
-    insert(con, "permits", [dict(permit_no=p, holder_name=h, permit_type="安全生产许可", scope="硫酸",
-                                 valid_until=LATER) for p, h in (("Q1", "甲化工"), ("Q2", "乙化工"))])
-    insert(con, "waybills", [wb(f"X1{i}", "甲化工", "盐酸", i) for i in range(6)]
-           + [wb(f"X2{i}", "甲化工", "甲醇", i) for i in range(3)]
-           + [wb("X30", "乙化工", "盐酸"), wb("X31", "乙化工", "液碱"), wb("X32", "乙化工", "柴油")])
-    site(con, "C1", ("permit", "Q1"))
-    site(con, "C2", ("permit", "Q2"))
-    rows = by_site(det.detect(con, AS_OF))
-    assert set(rows) == {"C1"}
-    assert rows["C1"]["facts"]["n_off_scope"] == 3 and "盐酸" not in rows["C1"]["facts"]["off_scope_cargo"]
