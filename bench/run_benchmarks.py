@@ -677,6 +677,17 @@ def _remove_warehouse(path: Path) -> None:
             shutil.rmtree(p)
 
 
+def _default_as_of(warehouse: Path) -> str:
+    """The screening's default as-of day for a warehouse (`pipelines.screen.default_as_of`)."""
+    from pipelines.screen import default_as_of
+
+    con = _connect(str(warehouse), read_only=True)
+    try:
+        return str(default_as_of(con))
+    finally:
+        con.close()
+
+
 def _copy_warehouse(src: Path, dst: Path) -> None:
     """A fresh copy of the DuckDB file; the lake (read-only for screening) is linked, not copied."""
     shutil.rmtree(dst.parent, ignore_errors=True)
@@ -752,13 +763,7 @@ def measure_scale(scale: str, results: dict, fresh: bool, with_cli: bool, with_c
             raise SystemExit(f"{scale}: ingest failed")
     else:
         print(f"  ingest: cached ({res['ingest']['at']})", flush=True)
-    con = _connect(str(wh), read_only=True)
-    (latest,) = con.execute("""select greatest(
-        (select max(day) from power_readings_daily),
-        (select max(ts)::date from power_readings_interval),
-        (select max(ts)::date from vehicle_tracks))""").fetchone()
-    con.close()
-    as_of = str(latest + dt.timedelta(days=1))  # = pipelines.screen.default_as_of
+    as_of = _default_as_of(wh)
     res["as_of"], res["measured_at"] = as_of, dt.datetime.now().isoformat(timespec="minutes")
     res["commit"] = environment()["commit"]
 
@@ -818,11 +823,7 @@ def plans_only(scale: str, results: dict) -> None:
     res = results.setdefault("scales", {}).setdefault(scale, {})
     copy = WORK / scale / "plans" / "warehouse.duckdb"
     _copy_warehouse(wh, copy)
-    con = _connect(str(copy), read_only=True)
-    from pipelines.screen import default_as_of
-    as_of = str(default_as_of(con))
-    con.close()
-    res["plans"] = measure_plans(copy, as_of, scale)
+    res["plans"] = measure_plans(copy, _default_as_of(copy), scale)
     shutil.rmtree(copy.parent, ignore_errors=True)
 
 
