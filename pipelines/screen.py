@@ -136,12 +136,19 @@ def detect_on_dask(warehouse: str, as_of: dt.date, overrides: dict,
     for k, (name, shard_futures) in enumerate(futures, 1):
         try:
             parts.append(pa.concat_tables([f.result() for f in shard_futures]))
-            log.info("检测器 %d/%d %s：证据 %s 条（开始后 %.1f 秒已完成）", k, len(futures), name,
-                     f"{parts[-1].num_rows:,}", time.perf_counter() - t)
+            _log_detector(k, name, parts[-1], f"开始后 {time.perf_counter() - t:.1f} 秒已完成")
         except Exception:  # a task failed, or its worker died: reported like a failed detector
             failed.append(name)
-            log.warning("检测器 %d/%d %s 运行失败，结果中缺少其证据", k, len(futures), name)
+            _log_detector(k, name, None)
     return parts, failed
+
+
+def _log_detector(k: int, name: str, evidence: pa.Table | None, when: str = "") -> None:
+    """One progress line per detector, in one process or on a cluster: its rows, or its failure."""
+    if evidence is None:
+        log.warning("检测器 %d/%d %s 运行失败，结果中缺少其证据", k, len(DETECTORS), name)
+    else:
+        log.info("检测器 %d/%d %s：证据 %s 条（%s）", k, len(DETECTORS), name, f"{evidence.num_rows:,}", when)
 
 
 def _submit_detector(warehouse: str, name: str, as_of: dt.date, overrides: dict, n_shards: int) -> list:
@@ -237,11 +244,10 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
                     con, module, as_of, overrides, return_state=True)
                 if state.is_completed():
                     parts.append(state.result())
-                    log.info("检测器 %d/%d %s：证据 %s 条（%.1f 秒）", k, len(DETECTORS), module.NAME,
-                             f"{parts[-1].num_rows:,}", time.perf_counter() - t)
+                    _log_detector(k, module.NAME, parts[-1], f"{time.perf_counter() - t:.1f} 秒")
                 else:
                     failed.append(module.NAME)
-                    log.warning("检测器 %d/%d %s 运行失败，结果中缺少其证据", k, len(DETECTORS), module.NAME)
+                    _log_detector(k, module.NAME, None)
         else:
             con.close()  # the workers open the file read-only, which a read-write holder forbids
             log.info("筛查截至 %s：在 Dask 集群 %s 上分 %d 片运行…", as_of, dask_address, n_shards)
