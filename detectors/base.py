@@ -107,6 +107,12 @@ def install_growth_macros(con: duckdb.DuckDBPyConnection) -> None:
     run_all(con, Path(__file__).with_name("growth_common.sql"))
 
 
+def install_trade_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Every registration's trade code, registered or read from its name and scope
+    (trade_common.sql, xhg_registry_trades)."""
+    run_all(con, Path(__file__).with_name("trade_common.sql"))
+
+
 def empty() -> pa.Table:
     return EVIDENCE.empty_table()
 

@@ -39,7 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors import chem_terms
-from detectors.base import run_sql, sql_params
+from detectors.base import install_trade_macros, run_sql, sql_params
 
 NAME = "chemical_unlicensed"
 SQL = Path(__file__).with_suffix(".sql")
@@ -61,6 +61,7 @@ class Params:
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    install_trade_macros(con)
     with chem_terms.registered(con, chemical_unlicensed_scope=chem_terms.scope_table(con),
                                chemical_unlicensed_codes=chem_terms.code_table()):
         return run_sql(con, SQL, sql_params(params, as_of))

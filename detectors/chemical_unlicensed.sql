@@ -9,10 +9,13 @@ members as (
 ),
 
 registrations as (
-    select uscc, name, status, status_class, industry_code,
+    -- the code as filed, cut to its digits (C2614 → 2614); none is read from the words here:
+    -- the scope is weighed by itself
+    select r.uscc, r.name, r.status, r.status_class, t.registered_code as industry_code,
            -- the registration itself says its products are no hazardous chemicals
-           regexp_matches(coalesce(scope, ''), $declared_safe_pattern) as declared_safe
-    from registry
+           regexp_matches(coalesce(r.scope, ''), $declared_safe_pattern) as declared_safe
+    from registry as r
+    join xhg_registry_trades() as t using (uscc)
 ),
 
 scope_facts as (

@@ -2,7 +2,8 @@
 
 Flags: an active or suspended registration whose name matches `name_pattern` (the campaign's
 冠名 words) and whose trade code is not chemical (a 建材科技 firm registered under 2662 making
-concrete admixtures declares what it does: chemical_unlicensed weighs it) when its 经营范围
+concrete admixtures declares what it does, and so does one without a code whose 经营范围
+produces such a product: chemical_unlicensed weighs it) when its 经营范围
 produces chemicals (chem_terms), or when what the site is seen doing does not fit a scope of
 技术开发/技术服务/销售 only: industrial tariff or large contract capacity (`industrial_kva`), a
 sustained daily load far above an office (`office_kwh` → `industrial_kwh`, log scale), a high
@@ -29,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from detectors import chem_terms
-from detectors.base import run_sql, sql_params
+from detectors.base import install_trade_macros, run_sql, sql_params
 
 NAME = "disguised_name"
 SQL = Path(__file__).with_suffix(".sql")
@@ -58,5 +59,6 @@ class Params:
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
+    install_trade_macros(con)
     with chem_terms.registered(con, disguised_name_scope=chem_terms.scope_table(con)):
         return run_sql(con, SQL, sql_params(params, as_of))

@@ -18,11 +18,14 @@ named as (
     select m.site_id, r.uscc, r.name, r.status_class, r.scope
     from members as m
     join registry as r on m.member_kind = 'registry' and m.member_key = r.uscc
+    join xhg_registry_trades() as t on t.uscc = r.uscc
     where regexp_matches(r.name, $name_pattern)
         and r.status_class in ('active', 'suspended')
-        -- registered under a chemical trade code (division 26) the firm hides nothing: its
-        -- chemistry is chemical_unlicensed's to weigh, not a disguise
-        and not starts_with(coalesce(r.industry_code, ''), $open_code_prefix)
+        -- registered under a chemical trade code (division 26), or without a code producing
+        -- a chemical product by its 经营范围 (混凝土外加剂生产), the firm hides nothing: its
+        -- chemistry is chemical_unlicensed's to weigh, not a disguise. (Its name alone does
+        -- not declare it: a 涂料科技 firm whose scope is 技术服务 is what the notices mean.)
+        and not starts_with(coalesce(t.registered_code, t.scope_code, ''), $open_code_prefix)
 ),
 
 accounts as (

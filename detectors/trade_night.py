@@ -7,12 +7,14 @@ more than a busy year's; what gives it away is a night that its trade does not h
 reaction kept warm and stirred through the night while the county's other feed mills draw
 only their lights and fridges. peer_outlier compares an account with its tariff class
 (一般工商业 mixes shops, schools and mills); this compares it with the firms registered in the
-same trade (GB/T 4754 industry code of the registry), where a night shape is telling.
+same trade (GB/T 4754 industry code of the registry, or where a firm filed none the trade its
+name or 经营范围 names: base.install_trade_macros), where a night shape is telling.
 
 From interval readings over the last `window_days`: the mean hourly load in clock-night hours
 (`night_start_hour`–`night_end_hour`) over that in weekday working hours
 (`day_start_hour`–`day_end_hour`). Peers are the accounts at sites of the same 4-digit trade,
-or of its 3-digit group when the trade has fewer than `min_peers` (none below that); the
+or of its 3-digit group when the trade has fewer than `min_peers` or the firm's words name
+only the group (none below that); the
 yardstick is the ratio that `peer_quantile` of them stay under — an upper quantile, not the
 median: a trade holds day-shift shops and firms with a night guard or a fridge. An account on
 a site of several trades (a 厂中厂) is judged against the trade that explains it best; a meter
@@ -28,7 +30,8 @@ Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as dat
 Known false positives: a firm that runs a night shift its trade mostly does not (a mill busy
 before harvest), a firm whose registered trade is not what it does (the registry's code is
 often the founder's guess), night-trade tenants on the firm's meter. Known misses: accounts
-without interval readings, firms without an industry code, trades with few firms in the county,
+without interval readings, firms whose code is missing and whose name and scope name no trade
+(科技, 实业, 商贸), trades with few firms in the county,
 a unit that runs by day only.
 """
 
@@ -41,7 +44,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import NIGHT_TRADES, run_sql, sql_params
+from detectors.base import NIGHT_TRADES, install_trade_macros, run_sql, sql_params
 
 NAME = "trade_night"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -68,4 +71,5 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
+    install_trade_macros(con)
     return run_sql(con, _SQL, p)

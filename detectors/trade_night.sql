@@ -5,11 +5,13 @@
 with
 
 trades as (
-    -- every trade registered at a site (a 厂中厂 site has several): 4-digit industry codes
-    select distinct m.site_id, r.industry_code as code, r.name as firm
+    -- every trade of the firms at a site (a 厂中厂 site has several): a 4-digit class, or a
+    -- 3-digit group where a firm without a registered code names no finer trade
+    select distinct m.site_id, t.trade_code as code, t.code_source, r.name as firm
     from site_members as m
     join registry as r on r.uscc = m.member_key
-    where m.member_kind = 'registry' and regexp_full_match(r.industry_code, '[0-9]{4}')
+    join xhg_registry_trades() as t on t.uscc = m.member_key
+    where m.member_kind = 'registry' and regexp_full_match(t.trade_code, '[0-9]{3,4}')
 ),
 
 members as (
@@ -66,7 +68,7 @@ owned as (
 shapes as (
     -- each held account once per trade at its site (a 厂中厂 landlord's meter feeds its
     -- tenants too), with its night/day ratio
-    select distinct o.site_id, o.account_no, t.code,
+    select distinct o.site_id, o.account_no, t.code, t.code_source,
            c.night_kwh * c.per_hour as night_kwh_h, c.day_kwh * c.per_hour as day_kwh_h,
            c.night_kwh / c.day_kwh as ratio
     from owned as o
@@ -81,7 +83,7 @@ peers as (
     -- per 3-digit group (all its trades' accounts)
     select code as peer_group, count(*) as peers_n, median(ratio) as med,
            quantile_cont(ratio, $peer_quantile) as q_hi
-    from (select distinct account_no, code, ratio from shapes)
+    from (select distinct account_no, code, ratio from shapes where length(code) = 4)
     group by code
     having count(*) >= $min_peers
     union all
@@ -95,7 +97,7 @@ judged as (
     -- each account against its trade, or the trade's group where the trade has fewer than
     -- min_peers; against every trade of its site, of which the least unusual counts (a
     -- tenant's night trade explains the landlord's meter)
-    select s.site_id, s.account_no, s.code, p.peer_group, s.night_kwh_h, s.day_kwh_h, s.ratio,
+    select s.site_id, s.account_no, s.code, s.code_source, p.peer_group, s.night_kwh_h, s.day_kwh_h, s.ratio,
            p.med, p.q_hi, p.peers_n, s.ratio / p.q_hi as rel,
            s.night_kwh_h - p.q_hi * s.day_kwh_h as excess_kwh_h
     from shapes as s
@@ -127,11 +129,13 @@ select
         || format('{:,.1f}', night_kwh_h) || ' kWh，为工作日白天('
         || $day_start_hour || '–' || $day_end_hour || '时) ' || format('{:,.1f}', day_kwh_h)
         || ' kWh 的 ' || format('{:.0f}', 100 * ratio) || '%；同行业（'
-        || case when peer_group = code then '行业代码 ' || code else '行业大类 ' || peer_group || '*' end
+        || case when length(peer_group) = 4 then '行业代码 ' || code else '行业中类 ' || peer_group || '*' end
+        || case code_source when '名称' then '，据企业名称推断' when '经营范围' then '，据经营范围推断' else '' end
         || '，' || peers_n || ' 户）中位 ' || format('{:.0f}', 100 * med) || '%、'
         || format('{:.0f}', 100 * $peer_quantile) || '% 不超过 ' || format('{:.0f}', 100 * q_hi)
         || '%；夜间比同行多用约 ' || format('{:,.1f}', excess_kwh_h) || ' kWh/时' as reason,
-    json_object('account_no', account_no, 'industry_code', code, 'peer_group', peer_group,
+    json_object('account_no', account_no, 'industry_code', code, 'code_source', code_source,
+                'peer_group', peer_group,
                 'peers', peers_n, 'night_kwh_h', round(night_kwh_h, 2),
                 'day_kwh_h', round(day_kwh_h, 2), 'ratio', round(ratio, 3),
                 'peer_median', round(med, 3), 'peer_quantile', round(q_hi, 3),

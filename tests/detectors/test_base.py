@@ -7,8 +7,16 @@ import pyarrow as pa
 import pytest
 
 from detectors import DETECTORS
-from detectors.base import EVIDENCE, conform, in_list_join_filters, load_overrides, with_overrides
+from detectors.base import (
+    EVIDENCE,
+    conform,
+    in_list_join_filters,
+    install_trade_macros,
+    load_overrides,
+    with_overrides,
+)
 from scoring.score import DETECTOR_WEIGHTS
+from tests.detectors.frames import connect, insert
 
 
 def test_every_detector_keeps_the_contract():
@@ -54,3 +62,30 @@ def test_in_list_join_filters_beyond_a_province_of_closed_sites(tmp_path):
     assert "account_no IN (" in plan
     plan = con.execute(query).fetchall()[0][1]  # the setting is restored: DuckDB's own choice
     assert "account_no IN (" not in plan
+
+
+def test_registry_trades_from_the_code_else_the_name_else_the_scope():
+    """The filed code cut to its digits; without one, the name's trade word; a shop's name
+    passed over; else the first producing clause of the scope; nothing from 科技 or trade."""
+    con = connect("registry")
+    rows = [("1", "夏县恒达化工有限公司", "C2614", "有机化学原料制造"),
+            ("2", "夏县宏达饲料有限公司", None, "饲料生产、销售"),
+            ("3", "夏县益民建材科技有限公司", None, "建材销售；混凝土外加剂（聚羧酸减水剂）生产、销售"),
+            ("4", "夏县兴旺饲料经营部", None, "饲料、兽药零售"),
+            ("5", "夏县瑞丰环保科技有限公司", None, "技术开发、技术服务；化工产品销售"),
+            ("6", "夏县绿源涂料科技有限公司", None, "技术服务；涂料销售"),
+            ("7", "夏县丰收农业科技有限公司", None, "化肥销售（不含危险化学品）；生物有机肥生产；复合肥销售"),
+            ("8", "夏县东升钢结构有限公司", None, "塑钢门窗制作；钢结构件加工")]
+    insert(con, "registry", [dict(uscc=u, name=n, industry_code=c, scope=s, status="存续")
+                             for u, n, c, s in rows])
+    install_trade_macros(con)
+    got = {r[0]: r[1:] for r in con.execute(
+        "select uscc, trade_code, code_source, name_code, scope_code from xhg_registry_trades()").fetchall()}
+    assert got == {"1": ("2614", "登记", None, None),
+                   "2": ("1329", "名称", "1329", "1329"),
+                   "3": ("2662", "经营范围", None, "2662"),
+                   "4": (None, None, None, None),
+                   "5": (None, None, None, None),
+                   "6": ("2641", "名称", "2641", None),
+                   "7": ("2625", "经营范围", None, "2625"),
+                   "8": ("3311", "名称", "3311", "3312")}

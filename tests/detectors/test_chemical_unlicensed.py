@@ -145,6 +145,19 @@ def test_a_scope_declaring_no_hazardous_chemicals_halves_the_code():
     assert "经营范围注明不含危险化学品" in rows["S2"]["reason"] and "注明" not in rows["S1"]["reason"]
 
 
+def test_a_code_filed_with_its_section_letter_counts():
+    """Exports write the class as C2669 or [2669]: the same code, the same weight."""
+    con = connect("registry", "permits", "power_accounts", "power_readings_daily")
+    insert(con, "registry", [reg(1, "夏县宏达胶业有限公司", "白乳胶、腻子粉销售", "C2669"),
+                             reg(2, "夏县宏泰胶业有限公司", "白乳胶、腻子粉销售", "[2669]")])
+    insert(con, "power_accounts", [account("A1"), account("A2")])
+    for n in (1, 2):
+        site(con, f"S{n}", ("registry", uscc(n)), ("power_account", f"A{n}"))
+    rows = by_site(det.detect(con, AS_OF, det.Params(min_score=0.1)))
+    assert rows["S1"]["score"] == rows["S2"]["score"] == 0.5
+    assert "行业代码 2669（其他专用化学产品制造）" in rows["S1"]["reason"]
+
+
 def test_the_2021_wording_and_the_reason_tell_negated_items_apart():
     """S1's 一般项目 uses the 2021 wording 不含许可类化工产品: the code's weight is halved as for
     不含危险化学品. S2 holds a 许可项目 for hazardous chemicals beside such an item: the reason

@@ -73,6 +73,19 @@ def test_a_chemical_trade_code_is_no_disguise():
     assert "D1" not in by_site(det.detect(con, AS_OF, det.Params(min_score=0.0)))
 
 
+def test_without_a_code_a_scope_producing_chemicals_is_no_disguise():
+    """A registry without 行业代码: D1 as a 建材科技 firm whose scope produces concrete
+    admixtures (a division-26 product, the same firm as one filed under 2662) declares its
+    chemistry. Its name alone (涂料科技 with a tech-only scope) declares nothing."""
+    con = frame()
+    con.execute(f"update registry set name = '夏县益民建材科技有限公司', scope = "
+                f"'混凝土外加剂（聚羧酸减水剂）生产、销售；建材销售' where uscc = '{uscc(1)}'")
+    assert "D1" not in by_site(det.detect(con, AS_OF, det.Params(min_score=0.0)))
+    con.execute(f"update registry set name = '夏县益民涂料科技有限公司', scope = '{TECH}' "
+                f"where uscc = '{uscc(1)}'")
+    assert "D1" in by_site(det.detect(con, AS_OF))
+
+
 def test_power_explained_by_scope_is_damped():
     con = frame()
     low = by_site(det.detect(con, AS_OF, det.Params(min_score=0.0)))

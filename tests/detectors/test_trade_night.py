@@ -78,4 +78,20 @@ def test_few_firms_of_a_trade_are_judged_by_its_group():
     found = _found(_frame([_firm(f"G{i}", "1321", 2.0 + 10 * (i == 0)) for i in range(3)]))
     assert set(found) == {"S-G0"}
     assert json.loads(found["S-G0"]["facts"])["peer_group"] == "132"
-    assert "行业大类 132*" in found["S-G0"]["reason"]
+    assert "行业中类 132*" in found["S-G0"]["reason"]
+
+
+def test_without_codes_the_trade_comes_from_the_names():
+    """A registry without 行业代码: the 24 mills named 饲料 are one trade by their names, and
+    the one running at night is found against them; the reason says the trade was inferred."""
+    con = _frame([_firm("X", FEED, 8.0, firm="夏县宏达饲料有限公司")])
+    con.execute("update registry set industry_code = null")
+    for table, column in (("registry", "name"), ("power_accounts", "account_name")):
+        con.execute(f"update {table} set {column} = replace({column}, '有限公司', '饲料有限公司') "
+                    f"where regexp_matches({column}, '夏县F[0-9]+有限公司')")
+    con.execute("update registry set scope = '饲料销售' where uscc like '91140828%'")
+    found = _found(con)
+    assert set(found) == {"S-X"}
+    facts = json.loads(found["S-X"]["facts"])
+    assert facts["industry_code"] == FEED and facts["code_source"] == "名称" and facts["peers"] == 25
+    assert "同行业（行业代码 1329，据企业名称推断，25 户）" in found["S-X"]["reason"]
