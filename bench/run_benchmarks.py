@@ -713,10 +713,11 @@ def detector_inputs() -> dict[str, list[str]]:
     for m in DETECTORS:
         py = (d / f"{m.NAME}.py").read_text(encoding="utf-8")
         text = py + "".join(f.read_text(encoding="utf-8") for f in d.glob(f"{m.NAME}*.sql"))
-        if "install_truck_macros" in py:
-            text += (d / "truck_common.sql").read_text(encoding="utf-8")
-        if "install_waybill_macros" in py:
-            text += (d / "waybill_common.sql").read_text(encoding="utf-8")
+        kinds = set(re.findall(r"install_(\w+?)_macros", py))  # base.install_<kind>_macros
+        if re.search(r"run_waybill_sql|install_consigned_waybills", py):  # they install the waybill macros
+            kinds.add("waybill")
+        for kind in sorted(kinds):
+            text += (d / f"{kind}_common.sql").read_text(encoding="utf-8")
         out[m.NAME] = [t for t in TABLES if t not in ("evidence", "leads")
                        and re.search(rf"\b{t}\b", text)]
     return out

@@ -107,6 +107,11 @@ def install_growth_macros(con: duckdb.DuckDBPyConnection) -> None:
     run_all(con, Path(__file__).with_name("growth_common.sql"))
 
 
+def install_power_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The cap on a reading a connection can carry (power_common.sql, xhg_reading_caps)."""
+    run_all(con, Path(__file__).with_name("power_common.sql"))
+
+
 def install_trade_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Every registration's trade code, registered or read from its name and scope
     (trade_common.sql, xhg_registry_trades)."""

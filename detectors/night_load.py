@@ -49,7 +49,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import NIGHT_TRADES, in_list_join_filters, run_sql, sql_params
+from detectors.base import NIGHT_TRADES, in_list_join_filters, install_power_macros, run_sql, sql_params
 
 NAME = "night_load"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -92,6 +92,7 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
+    install_power_macros(con)
     # the established check probes a year of daily readings for the accounts found: an IN list
     # filter on the scan, not a Bloom filter, from 50 accounts on (see detectors.base.in_list_join_filters)
     with in_list_join_filters(con):

@@ -14,15 +14,8 @@ accounts as (
 ),
 
 caps as (
-    -- beyond what a connection can carry a value is absurd, not a load: kWh per reading over
-    -- absurd_kva_factor x contract kVA x 1 h (a 60-minute interval; kVA ~ kW), per day x 24 h.
-    -- Loads above the contract itself are real (and telling), hence the generous factor.
-    select
-        account_no,
-        $absurd_kva_factor * contract_kva as max_interval_kwh,
-        $absurd_kva_factor * 24 * contract_kva as max_day_kwh
-    from power_accounts
-    where contract_kva > 0
+    -- readings beyond what the connection can carry are data errors (power_common.sql)
+    select * from xhg_reading_caps($absurd_kva_factor)
 ),
 
 buckets as (

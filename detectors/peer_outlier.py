@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import run_sql, sql_params
+from detectors.base import install_power_macros, run_sql, sql_params
 
 NAME = "peer_outlier"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -69,4 +69,5 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["scored_features"] = list(params.scored_features)
+    install_power_macros(con)
     return run_sql(con, _SQL, p)

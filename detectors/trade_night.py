@@ -44,7 +44,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import NIGHT_TRADES, install_trade_macros, run_sql, sql_params
+from detectors.base import NIGHT_TRADES, install_power_macros, install_trade_macros, run_sql, sql_params
 
 NAME = "trade_night"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -71,5 +71,6 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
+    install_power_macros(con)
     install_trade_macros(con)
     return run_sql(con, _SQL, p)

@@ -23,10 +23,8 @@ members as (
 ),
 
 caps as (
-    -- kWh per reading beyond absurd_kva_factor x contract kVA x 1 h is a data error
-    select account_no, $absurd_kva_factor * contract_kva as max_interval_kwh
-    from power_accounts
-    where contract_kva > 0
+    -- readings beyond what the connection can carry are data errors (power_common.sql)
+    select * from xhg_reading_caps($absurd_kva_factor)
 ),
 
 clock as (
