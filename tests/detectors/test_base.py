@@ -75,7 +75,8 @@ def test_registry_trades_from_the_code_else_the_name_else_the_scope():
             ("5", "夏县瑞丰环保科技有限公司", None, "技术开发、技术服务；化工产品销售"),
             ("6", "夏县绿源涂料科技有限公司", None, "技术服务；涂料销售"),
             ("7", "夏县丰收农业科技有限公司", None, "化肥销售（不含危险化学品）；生物有机肥生产；复合肥销售"),
-            ("8", "夏县东升钢结构有限公司", None, "塑钢门窗制作；钢结构件加工")]
+            ("8", "夏县东升钢结构有限公司", None, "塑钢门窗制作；钢结构件加工"),
+            ("9", "夏县益民混凝土外加剂有限公司", None, "混凝土外加剂生产")]
     insert(con, "registry", [dict(uscc=u, name=n, industry_code=c, scope=s, status="存续")
                              for u, n, c, s in rows])
     install_trade_macros(con)
@@ -88,4 +89,5 @@ def test_registry_trades_from_the_code_else_the_name_else_the_scope():
                    "5": (None, None, None, None),
                    "6": ("2641", "名称", "2641", None),
                    "7": ("2625", "经营范围", None, "2625"),
-                   "8": ("3311", "名称", "3311", "3312")}
+                   "8": ("3311", "名称", "3311", "3312"),
+                   "9": ("2662", "名称", "2662", "2662")}  # the compound's head, not 混凝土
