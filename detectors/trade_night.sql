@@ -95,14 +95,17 @@ judged as (
     -- each account against its trade, or the trade's group where the trade has fewer than
     -- min_peers; against every trade of its site, of which the least unusual counts (a
     -- tenant's night trade explains the landlord's meter)
-    select s.site_id, s.account_no, s.code, s.code_source, p.peer_group, s.night_kwh_h, s.day_kwh_h, s.ratio,
+    select s.site_id, s.account_no, s.code, s.code_source, p.peer_group,
+           s.night_kwh_h, s.day_kwh_h, s.ratio,
            p.med, p.q_hi, p.peers_n, s.ratio / p.q_hi as rel,
            s.night_kwh_h - p.q_hi * s.day_kwh_h as excess_kwh_h
     from shapes as s
     left join peers as p4 on p4.peer_group = s.code
     join peers as p on p.peer_group = coalesce(p4.peer_group, left(s.code, 3))
     where p.q_hi > 0
-    qualify row_number() over (partition by s.site_id, s.account_no order by s.ratio / p.q_hi, s.code) = 1
+    -- (the same code filed by one firm and read from another's name: the filed one speaks)
+    qualify row_number() over (partition by s.site_id, s.account_no
+                               order by s.ratio / p.q_hi, s.code, s.code_source <> '登记', s.code_source) = 1
 ),
 
 scored as (
