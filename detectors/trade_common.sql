@@ -15,7 +15,9 @@ create or replace temp table xhg_trade_words (word, code) as values
     ('屠宰', '1351'), ('肉制品', '1353'), ('肉食品', '1353'), ('熟食', '1353'),
     ('淀粉', '1391'), ('粉条', '1391'), ('粉丝', '1391'), ('豆制品', '1392'), ('豆腐', '1392'),
     ('糕点', '1411'), ('面包', '1411'), ('烘焙', '1411'), ('酱油', '1462'), ('食醋', '1462'),
-    ('醋业', '1462'), ('调味品', '1469'), ('食品', '14'), ('白酒', '1512'), ('酿酒', '1512'),
+    ('醋业', '1462'), ('调味品', '1469'), ('杂粮', '1314'), ('挂面', '1431'), ('面条', '1431'),
+    ('馒头', '1431'), ('速冻', '1432'), ('乳制品', '144'), ('乳业', '144'), ('罐头', '145'),
+    ('蛋品', '1393'), ('食用菌', '1372'), ('食品', '14'), ('白酒', '1512'), ('酿酒', '1512'),
     ('酒业', '151'), ('纯净水', '1522'), ('矿泉水', '1522'), ('桶装水', '1522'), ('饮料', '152'),
     -- textiles, wood, paper, printing
     ('纺织', '17'), ('服装', '1819'), ('服饰', '1819'), ('鞋业', '1959'), ('木业', '2019'),
@@ -74,9 +76,11 @@ create or replace temp macro xhg_registry_trades() as table
         select * from regs where registered_code is null
     ),
     by_name as (
-        -- the longest trade word in the name, of equal ones the last (the head of a compound:
-        -- 混凝土外加剂 makes admixtures), a shop's excepted
-        select n.uscc, arg_max(w.code, length(w.word) * 1000 + least(strpos(n.name, w.word), 999)) as code
+        -- the trade word of the name naming the finest class (速冻食品: 1432, not 14), of equal
+        -- ones the longest, then the last (the head of a compound: 混凝土外加剂 makes
+        -- admixtures); a shop's excepted
+        select n.uscc, arg_max(w.code, length(w.code) * 100000 + length(w.word) * 1000
+                                       + least(strpos(n.name, w.word), 999)) as code
         from (
             select uscc, name, unnest(regexp_extract_all(name, getvariable('xhg_trade_pattern'))) as word
             from uncoded
@@ -87,33 +91,51 @@ create or replace temp macro xhg_registry_trades() as table
         group by n.uscc
     ),
     clauses as (
-        -- the production clauses of the scope, in order; 不含/除 … asides dropped
+        -- the clauses of the scope, in order, asides in brackets dropped (（不含危险化学品）,
+        -- （聚羧酸减水剂）: an aside names no main trade)
         select uscc, generate_subscripts(parts, 1) as pos, unnest(parts) as clause
         from (
-            select u.uscc,
-                   string_split_regex(regexp_replace(u.scope, '[（(][^（）()]*(不含|除|不得|不涉及|不包括)[^（）()]*[）)]', '', 'g'),
-                                      '[；;。，,]') as parts
-            from uncoded as u
-            where u.scope is not null
+            select uscc, string_split_regex(regexp_replace(scope, '[（(][^（）()]*[）)]', '', 'g'),
+                                            '[；;。，,]') as parts
+            from uncoded
+            where scope is not null
+        )
+    ),
+    items as (
+        -- the items of a producing clause (生猪、肉鸡养殖: the first named is the main one)
+        select uscc, pos, generate_subscripts(parts, 1) as item_pos, unnest(parts) as item
+        from (
+            select uscc, pos, string_split(clause, '、') as parts
+            from clauses
+            where regexp_matches(clause, '生产|制造|制作|加工|养殖|饲养|屠宰|酿造|印刷|冶炼|铸造')
         )
     ),
     by_scope as (
-        -- the first producing clause; in it the longest word, of equal ones the last
-        select c.uscc, arg_min(w.code, c.pos * 1000000 - length(w.word) * 1000 - least(strpos(c.clause, w.word), 999)) as code
+        -- the first producing clause's first item naming a trade; in it the word as in a name
+        select i.uscc, arg_min(w.code, i.pos * 100000000 + least(i.item_pos, 99) * 1000000
+                                       - length(w.code) * 100000 - length(w.word) * 1000
+                                       - least(strpos(i.item, w.word), 999)) as code
         from (
-            select uscc, pos, clause, unnest(regexp_extract_all(clause, getvariable('xhg_trade_pattern'))) as word
-            from clauses
-            where regexp_matches(clause, '生产|制造|制作|加工|养殖|饲养|屠宰|酿造|印刷|冶炼|铸造')
-        ) as c
+            select uscc, pos, item_pos, item,
+                   unnest(regexp_extract_all(item, getvariable('xhg_trade_pattern'))) as word
+            from items
+        ) as i
         join xhg_trade_words as w using (word)
-        group by c.uscc
+        group by i.uscc
     )
     select
-        r.uscc, r.registered_code, n.code as name_code, s.code as scope_code,
-        coalesce(r.registered_code, n.code, s.code) as trade_code,
-        case when r.registered_code is not null then '登记'
-             when n.code is not null then '名称'
-             when s.code is not null then '经营范围' end as code_source
-    from regs as r
-    left join by_name as n using (uscc)
-    left join by_scope as s using (uscc);
+        *,
+        case when registered_code is not null then '登记'
+             when trade_code = name_code then '名称'
+             when trade_code = scope_code then '经营范围' end as code_source
+    from (
+        select
+            r.uscc, r.registered_code, n.code as name_code, s.code as scope_code,
+            -- the scope may name the name's trade finer (食品 14 in the name, 速冻食品生产 1432)
+            coalesce(r.registered_code,
+                     case when starts_with(s.code, n.code) then s.code else n.code end,
+                     s.code) as trade_code
+        from regs as r
+        left join by_name as n using (uscc)
+        left join by_scope as s using (uscc)
+    );

@@ -65,8 +65,9 @@ def test_in_list_join_filters_beyond_a_province_of_closed_sites(tmp_path):
 
 
 def test_registry_trades_from_the_code_else_the_name_else_the_scope():
-    """The filed code cut to its digits; without one, the name's trade word; a shop's name
-    passed over; else the first producing clause of the scope; nothing from 科技 or trade."""
+    """The filed code cut to its digits; without one, the name's trade word (the scope's where
+    it names the same trade finer); a shop's name passed over; else the first producing clause
+    of the scope; nothing from 科技 or trade."""
     con = connect("registry")
     rows = [("1", "夏县恒达化工有限公司", "C2614", "有机化学原料制造"),
             ("2", "夏县宏达饲料有限公司", None, "饲料生产、销售"),
@@ -76,7 +77,9 @@ def test_registry_trades_from_the_code_else_the_name_else_the_scope():
             ("6", "夏县绿源涂料科技有限公司", None, "技术服务；涂料销售"),
             ("7", "夏县丰收农业科技有限公司", None, "化肥销售（不含危险化学品）；生物有机肥生产；复合肥销售"),
             ("8", "夏县东升钢结构有限公司", None, "塑钢门窗制作；钢结构件加工"),
-            ("9", "夏县益民混凝土外加剂有限公司", None, "混凝土外加剂生产")]
+            ("9", "夏县益民混凝土外加剂有限公司", None, "混凝土外加剂生产"),
+            ("10", "夏县德顺食品有限公司", None, "速冻食品生产、销售"),
+            ("11", "夏县许胜旭养殖场", None, "生猪、肉鸡养殖")]
     insert(con, "registry", [dict(uscc=u, name=n, industry_code=c, scope=s, status="存续")
                              for u, n, c, s in rows])
     install_trade_macros(con)
@@ -90,4 +93,6 @@ def test_registry_trades_from_the_code_else_the_name_else_the_scope():
                    "6": ("2641", "名称", "2641", None),
                    "7": ("2625", "经营范围", None, "2625"),
                    "8": ("3311", "名称", "3311", "3312"),
-                   "9": ("2662", "名称", "2662", "2662")}  # the compound's head, not 混凝土
+                   "9": ("2662", "名称", "2662", "2662"),  # the compound's head, not 混凝土
+                   "10": ("1432", "经营范围", "14", "1432"),  # the scope names the trade finer
+                   "11": ("0313", "经营范围", "03", "0313")}  # the first item listed
