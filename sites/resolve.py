@@ -17,8 +17,9 @@ Links (each kept with its rule and score in `site_members`, so an analyst sees w
   (firms and business accounts before households, which count `household_penalty_m` farther:
   a truck place on a house's own meter point is that house, not a registration geocoded 40 m off).
 Components of the link graph are sites. The site id derives from the anchor member (a
-registration before a permit, an account, a ledger entry, a truck place, a tip), so the same
-place keeps its id week after week while its anchor stays; `site_history` keeps each run's
+registration before a permit, an account, a ledger entry, a truck place, a tip: 'S' and 16
+hex digits of its hash), so the same place keeps its id week after week while its anchor
+stays (a lead's number follows its members when the id changes); `site_history` keeps each run's
 membership so merges and splits stay traceable.
 
 A name or address never links records whose points lie more than `veto_m` apart, nor two
@@ -75,6 +76,7 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, as_of: dt.date,
                 "union all select a, b, rule, score from _tip_links")
     _components(con)
     run(con, _SQL, "sites")
+    check_unique_ids(con)
     run(con, _SQL, "nearest_town")
     run(con, _SQL, "members")
     run(con, _SQL, "cleanup")
@@ -84,6 +86,15 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, as_of: dt.date,
     con.execute("insert into site_history select $d, site_id, member_kind, member_key "
                 "from site_members", {"d": as_of})
     return con.execute("select count(*) from sites").fetchone()[0]
+
+
+def check_unique_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Two places under one site id would pool their evidence into one lead: stop instead."""
+    dup = con.execute("select site_id, count(*) from sites group by site_id having count(*) > 1 "
+                      "order by site_id limit 5").fetchall()
+    if dup:
+        raise RuntimeError("场所编号重复（不同场所得到同一编号，请报告开发人员）："
+                           + "、".join(f"{s}（{n} 处）" for s, n in dup))
 
 
 def _tip_links(con: duckdb.DuckDBPyConnection, params: ResolveParams) -> None:

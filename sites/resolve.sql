@@ -312,7 +312,9 @@ picked as (
     group by comp
 )
 
-select 'S' || upper(substr(sha256(a.kind || ':' || a.key), 1, 10)) as site_id,
+-- 16 hex digits of the anchor's hash: with 10 (40 bits), a province's 2M sites held three
+-- pairs of places under one id (birthday bound ~ n^2 / 2^41)
+select 'S' || upper(substr(sha256(a.kind || ':' || a.key), 1, 16)) as site_id,
        a.kind as anchor_kind, a.key as anchor_key,
        n.name, d.address, t.town as township, p.lon, p.lat, m.comp
 from picked as m

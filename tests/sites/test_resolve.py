@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sites._sql import run
-from sites.resolve import ResolveParams, _ensure_truck_places, resolve_sites
+from sites.resolve import ResolveParams, _ensure_truck_places, check_unique_ids, resolve_sites
 from sources.warehouse import Warehouse
 
 AS_OF = dt.date(2026, 11, 30)
@@ -199,6 +199,18 @@ def test_site_ids_stay_when_records_are_added(con):
     resolve_sites(con, AS_OF + dt.timedelta(days=7))
     assert _site_of(con, "registry", "B1")[0] == before == _site_of(con, "power_account", "050")[0]
     assert con.execute("select count(distinct as_of) from site_history").fetchone() == (2,)
+
+
+def test_site_ids_are_long_enough_for_a_province_and_checked(con):
+    """'S' and 16 hex digits of the anchor's hash (10 gave three shared ids among a province's
+    2M sites); were two places ever to share one, resolution stops rather than pool them."""
+    _registry(con, "B1", "夏县甲化工有限公司", "山西省运城市夏县化工集中区9号", "禹王镇")
+    resolve_sites(con, AS_OF)
+    (site_id,) = con.execute("select site_id from sites").fetchone()
+    assert len(site_id) == 17 and site_id[0] == "S" and int(site_id[1:], 16) >= 0
+    con.execute("insert into sites (site_id, anchor_kind, anchor_key) values (?, 'registry', 'B2')", [site_id])
+    with pytest.raises(RuntimeError, match=f"场所编号重复.*{site_id}（2 处）"):
+        check_unique_ids(con)
 
 
 def test_generated_county_floor(demo_county):
