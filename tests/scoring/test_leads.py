@@ -11,7 +11,8 @@ from scoring import LeadParams, assign_leads
 AS_OF = dt.date(2026, 11, 30)
 
 
-def _listed(risks: dict[str, float], params: LeadParams) -> list[str]:
+def _connect() -> duckdb.DuckDBPyConnection:
+    """The tables assign_leads reads, empty."""
     con = duckdb.connect()
     con.execute("""
         create table site_scores (site_id varchar, risk double, level varchar, category varchar,
@@ -20,10 +21,22 @@ def _listed(risks: dict[str, float], params: LeadParams) -> list[str]:
                                   reason varchar);
         create table site_members (site_id varchar, member_kind varchar, member_key varchar);
         create table outcomes (lead_no varchar, verdict varchar, checked_on date)""")
-    for site, risk in risks.items():
+    return con
+
+
+def _scores(con: duckdb.DuckDBPyConnection, sites: dict[str, tuple[float, str]]) -> None:
+    """This week's scores: site → (risk, its one power account), replacing last week's."""
+    for table in ("site_scores", "score_parts", "site_members"):
+        con.execute(f"delete from {table}")
+    for site, (risk, account) in sites.items():
         con.execute("insert into site_scores values (?, ?, '低', '3', false)", [site, risk])
         con.execute("insert into score_parts values (?, 'power_surge', '用电激增', ?, 'r')", [site, risk])
-        con.execute("insert into site_members values (?, 'power_account', ?)", [site, site])
+        con.execute("insert into site_members values (?, 'power_account', ?)", [site, account])
+
+
+def _listed(risks: dict[str, float], params: LeadParams) -> list[str]:
+    con = _connect()
+    _scores(con, {site: (risk, site) for site, risk in risks.items()})
     assign_leads(con, AS_OF, params)
     return [s for (s,) in con.execute("select site_id from leads order by rank").fetchall()]
 
@@ -41,22 +54,10 @@ def test_a_site_whose_id_changed_keeps_its_number_through_its_members():
     """Week 1 lists site S0123456789 (an id of the old, 10-digit form); in week 2 the same
     place (same members) is S0123456789ABCDEF: the same 线索编号, 持续, first seen in week 1.
     A new place gets the next number."""
-    con = duckdb.connect()
-    con.execute("""
-        create table site_scores (site_id varchar, risk double, level varchar, category varchar,
-                                  relit boolean);
-        create table score_parts (site_id varchar, detector varchar, label varchar, points double,
-                                  reason varchar);
-        create table site_members (site_id varchar, member_kind varchar, member_key varchar);
-        create table outcomes (lead_no varchar, verdict varchar, checked_on date)""")
+    con = _connect()
 
     def week(sites: dict[str, str], as_of: dt.date) -> dict[str, tuple]:
-        for table in ("site_scores", "score_parts", "site_members"):
-            con.execute(f"delete from {table}")
-        for site, account in sites.items():
-            con.execute("insert into site_scores values (?, 30, '中', '3', false)", [site])
-            con.execute("insert into score_parts values (?, 'power_surge', '用电激增', 30, 'r')", [site])
-            con.execute("insert into site_members values (?, 'power_account', ?)", [site, account])
+        _scores(con, {site: (30.0, account) for site, account in sites.items()})
         assign_leads(con, as_of)
         return {r[0]: r[1:] for r in con.execute(
             "select site_id, lead_no, status, first_seen from leads where as_of = ?", [as_of]).fetchall()}
