@@ -21,16 +21,19 @@ SPEC = SourceSpec(
         *coords(),
     ),
     derived=(
-        # 吊销 before 注销: "吊销，未注销" is a revoked licence, not a cancellation.
+        # 吊销 before 注销: "吊销，未注销" is a revoked licence, not a cancellation. The words of
+        # the national publicity system too: 责令关闭 is a closure by order (as 吊销), 撤销 an
+        # annulled registration (as 注销), 清算 a firm being wound up (not operating normally),
+        # "存续（在营、开业、在册）" one operating.
         ("status_class", "varchar", """case
-            when status like '%吊销%' then 'revoked'
-            when status like '%注销%' then 'cancelled'
-            when status similar to '.*(停业|歇业).*' then 'suspended'
+            when status similar to '.*(吊销|责令关闭).*' then 'revoked'
+            when status similar to '.*(注销|撤销).*' then 'cancelled'
+            when status similar to '.*(停业|歇业|清算).*' then 'suspended'
             when status like '%迁出%' then 'moved'
-            when status similar to '.*(存续|在业|开业|在营|正常).*' then 'active' end"""),
+            when status similar to '.*(存续|在业|开业|在营|正常|在册).*' then 'active' end"""),
     ),
     extra_checks=(
         ("status", "status_class is not null",
-         "登记状态无法识别（应为 存续/在业/开业、停业/歇业、吊销、注销、迁出 之一）"),
+         "登记状态无法识别（应为 存续/在业/开业、停业/歇业/清算、吊销/责令关闭、注销/撤销、迁出 之一）"),
     ),
 )

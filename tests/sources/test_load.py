@@ -29,6 +29,22 @@ def test_every_row_is_loaded_or_rejected_with_a_reason(inbox):
     assert reasons[(6, "企业名称")] == ("必填值为空", "拒收")
 
 
+def test_registration_statuses_as_the_publicity_system_words_them(inbox):
+    """存续（在营、开业、在册） operates; 吊销，未注销 and 责令关闭 are closures by order; 撤销 is an
+    annulled registration; 清算 a firm being wound up."""
+    from tests.sources.uscc import make_uscc
+
+    words = ["存续（在营、开业、在册）", "吊销，未注销", "责令关闭", "撤销", "清算", "在册"]
+    codes = [make_uscc(f"91140828MA0K1234{k}") for k in range(len(words))]
+    text = "统一社会信用代码,企业名称,登记状态,经营范围,住所\n" + "".join(
+        f"{c},公司{k},{w},,村{k}\n" for k, (c, w) in enumerate(zip(codes, words, strict=True)))
+    report = inbox.load(inbox.drop("registry/s.csv", text))
+    assert (report.loaded, report.rejected) == (len(words), 0)
+    got = dict(inbox.rows("select status, status_class from registry"))
+    assert got == {"存续（在营、开业、在册）": "active", "吊销，未注销": "revoked", "责令关闭": "revoked",
+                   "撤销": "cancelled", "清算": "suspended", "在册": "active"}
+
+
 def test_uscc_check_digit_and_cleared_optional_value(inbox):
     """A valid code built per GB 32100 loads; its bad 成立日期 is cleared and listed."""
     from tests.sources.uscc import make_uscc
