@@ -61,16 +61,18 @@ site_facts as (
 
 place_licence as (
     -- a county has hundreds of permits and thousands of places: a cross join is cheap
+    -- (each distance once; holders at one point, a park's shared address: the first by name)
     select
-        pl.place_id,
-        min(distance_m(pl.lon, pl.lat, p.lon, p.lat)) as nearest_permit_m,
-        -- (holders at one point, a park's shared address: the first by name)
-        arg_min(p.holder_name, {'d': distance_m(pl.lon, pl.lat, p.lon, p.lat), 'h': p.holder_name})
-            as nearest_holder
-    from places as pl
-    cross join permits as p
-    where p.lon is not null
-    group by pl.place_id
+        place_id,
+        min(d_m) as nearest_permit_m,
+        arg_min(holder_name, {'d': d_m, 'h': holder_name}) as nearest_holder
+    from (
+        select pl.place_id, p.holder_name, distance_m(pl.lon, pl.lat, p.lon, p.lat) as d_m
+        from places as pl
+        cross join permits as p
+        where p.lon is not null
+    )
+    group by place_id
 ),
 
 grid as (
