@@ -65,9 +65,15 @@ def conform(table: pa.Table) -> pa.Table:
 ROADSIDE_PATTERN = ("饭店|餐馆|餐厅|饭馆|面馆|小吃|快餐|食堂|农家乐|酒店|宾馆|旅馆|旅社|招待所|客栈|"
                     "便利店|超市|商店|小卖部|门市部|汽修|汽车修理|修理厂|修理部|轮胎|洗车|停车场|服务区")
 # trades that honestly work at night, when named on a power account or a firm (night_load
-# discounts them, trade_night leaves them out: their registered industry code says otherwise)
+# discounts them, trade_night leaves them out: their registered industry code says otherwise):
+# cold chains and bakeries, utilities, and the night-time services every county town has —
+# internet cafés, karaoke, bathhouses, lodging, EV charging on the valley tariff
 NIGHT_TRADES = ("冷库", "冷藏", "冷链", "制冰", "冰厂", "面包", "烘焙", "糕点", "水厂", "供水", "自来水",
-                "污水", "基站", "路灯")
+                "污水", "基站", "路灯", "网吧", "网咖", "电竞", "KTV", "歌厅", "歌舞", "酒吧", "夜总会",
+                "洗浴", "浴池", "足浴", "宾馆", "旅馆", "充电站", "换电站")
+# licensed night-time activities as a 经营范围 states them (a café registered as 某某网络科技有限公司
+# says 互联网上网服务 only there)
+NIGHT_SCOPES = ("上网服务", "歌舞娱乐", "洗浴服务", "足浴服务", "充电服务", "充换电")
 TRUCK_TABLES = ("truck_stays", "truck_place_visits", "truck_places")
 
 

@@ -6,8 +6,10 @@ kWh per reading by clock hour (`hour_cv`, gap-proof) and of the totals of whole 
 accounts at most `max_hour_cv` and `max_day_cv` with at least `min_kwh` a day, then weighs
 what is expected of the site: a valid hazardous-chemical permit (a licensed plant runs
 continuously) × `licensed_factor`, a 24-hour trade named on the account or on a registration of
-the site (`continuous_trades`: cold stores, water works, base stations, farms …; a farm's
-meter is often in the farmer's own name) × `trade_factor`; a registration for services or
+the site (`continuous_trades`: cold stores, water works, base stations, farms, internet
+cafés, hotels, supermarkets …; a farm's meter is often in the farmer's own name) or in the
+经营范围 of such a registration (`continuous_scopes`: 互联网上网服务, 数据处理, 冷藏 …) ×
+`trade_factor`; a registration for services or
 trade only (`service_words`, no 生产/制造/加工 in 经营范围) keeps the full score and says so;
 大工业用电 × `big_industry_factor`, 一般工商业 and others × `commercial_factor`; 居民/农业
 accounts keep the full score. The reason
@@ -55,7 +57,12 @@ class Params:
     continuous_trades: tuple[str, ...] = ("冷库", "冷藏", "冷链", "制冰", "水厂", "供水", "自来水",
                                           "污水", "基站", "通信", "数据", "养殖", "孵化", "医院",
                                           # continuous kilns and furnaces
-                                          "墙材", "砖", "窑", "水泥", "玻璃", "陶瓷", "冶炼", "铸造")
+                                          "墙材", "砖", "窑", "水泥", "玻璃", "陶瓷", "冶炼", "铸造",
+                                          # round-the-clock services of a county town
+                                          "网吧", "网咖", "宾馆", "酒店", "旅馆", "超市", "卫生院",
+                                          "养老", "加油站", "充电站")
+    # … or as a registration's 经营范围 states it (a café registered as 某某网络科技有限公司)
+    continuous_scopes: tuple[str, ...] = ("上网服务", "数据处理", "数据存储", "冷藏", "冷冻")
     service_words: tuple[str, ...] = ("技术开发", "技术服务", "技术咨询", "软件", "咨询", "贸易",
                                       "商贸", "销售", "信息")
 
@@ -64,5 +71,6 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["continuous_trades"] = list(params.continuous_trades)
+    p["continuous_scopes"] = list(params.continuous_scopes)
     install_power_macros(con)
     return run_sql(con, _SQL, p)

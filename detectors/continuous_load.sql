@@ -98,7 +98,11 @@ context as (
             (select string_agg(distinct k, '、' order by k) from unnest($continuous_trades) as t(k)
              join members as x on x.site_id = m.site_id and x.member_kind = 'registry'
              join registry as r on r.uscc = x.member_key
-             where contains(r.name, k))) as trade_word,
+             where contains(r.name, k)),
+            (select string_agg(distinct k, '、' order by k) from unnest($continuous_scopes) as t(k)
+             join members as x on x.site_id = m.site_id and x.member_kind = 'registry'
+             join registry as r on r.uscc = x.member_key
+             where contains(coalesce(r.scope, ''), k))) as trade_word,
         -- registered for services or trade only: no production should draw like a reactor
         exists (select 1 from members as x
                 join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
@@ -144,7 +148,7 @@ select
         || '，逐日变异系数 ' || format('{:.2f}', day_cv) || '，最低时段为平均的 '
         || format('{:.0f}', 100 * min_hour_share) || '%）；用电类别 ' || coalesce(tariff_class, '未知')
         || case when licensed then '；持有效危化品许可，连续生产属正常'
-                when trade_word is not null then '；户名或登记名称含「' || trade_word || '」，连续用电属该行业常见'
+                when trade_word is not null then '；户名、登记名称或经营范围含「' || trade_word || '」，连续用电属该行业常见'
                 when service_only then '；登记为非生产类（' || reg_text || '），却如反应装置般连续用电'
                 when reg_text is not null then '；登记：' || reg_text
                 else '；无关联工商登记' end as reason,

@@ -16,8 +16,10 @@ whose day load dilutes the share; or, where it dilutes even the rise, a load of 
 `min_added_night_kwh` a night added since with `min_added_night_share` of the added energy
 in the night (a 24-hour unit adds 8/24): "新上装置夜间运行" inside a big plant. The proxy is
 scaled by `proxy_weight`. Discounts for what honestly looks the same at night:
-- a night trade named on the account (`night_trades`: cold stores, ice makers, bakeries,
-  water works …) × `trade_discount`;
+- a night trade named on the account or on a registration of its site (`night_trades`: cold
+  stores, ice makers, bakeries, water works, internet cafés, karaoke, bathhouses, lodging, EV
+  charging …), or a licensed night-time activity in such a registration's 经营范围
+  (`night_scopes`: 互联网上网服务, 歌舞娱乐 …) × `trade_discount`;
 - tariff followers × `tariff_discount`: a load that also rises in the midday valley hours
   (`midday_valley_start`–`_end`, ratio to the other day hours ≥ `tariff_follow_ratio`) is
   chasing the cheap tariff, not hiding from daylight.
@@ -49,7 +51,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import NIGHT_TRADES, in_list_join_filters, install_power_macros, run_sql, sql_params
+from detectors.base import NIGHT_SCOPES, NIGHT_TRADES, in_list_join_filters, install_power_macros, run_sql, sql_params
 
 NAME = "night_load"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -79,6 +81,7 @@ class Params:
     tariff_follow_ratio: float = 1.3
     tariff_discount: float = 0.6
     night_trades: tuple[str, ...] = NIGHT_TRADES
+    night_scopes: tuple[str, ...] = NIGHT_SCOPES
     trade_discount: float = 0.5
     dawn_evening_ratio: float = 0.5  # evening load below this × the small hours' …
     dawn_morning_ratio: float = 0.5  # … and morning load at least this × it: a dawn trade
@@ -92,6 +95,7 @@ class Params:
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
+    p["night_scopes"] = list(params.night_scopes)
     install_power_macros(con)
     # the established check probes a year of daily readings for the accounts found: an IN list
     # filter on the scan, not a Bloom filter, from 50 accounts on (see detectors.base.in_list_join_filters)

@@ -141,9 +141,10 @@ judged as (
     select
         f.* exclude (dawn_trade),
         a.account_name,
-        -- a trade that works at night by nature (named on the account)
+        -- a trade that works at night by nature, named on the account (or on the site's
+        -- registrations: site_trade below)
         (select string_agg(k, '、' order by k) from unnest($night_trades) as t(k)
-         where contains(coalesce(a.account_name, ''), k)) as trade_word,
+         where contains(coalesce(a.account_name, ''), k)) as account_trade,
         f.source = 'clock' and f.midday_ratio >= $tariff_follow_ratio as follows_tariff,
         coalesce(f.dawn_trade, false) as dawn_trade,
         -- a new night shift: the night share rose, or a big load was added mostly at night
@@ -221,6 +222,22 @@ found as (
     where (j.share >= j.lo and j.night_kwh_day >= $min_night_kwh) or j.share_rose or j.night_added
 ),
 
+site_trade as (
+    -- a registration of a flagged site that names a night trade, or whose 经营范围 lists a
+    -- licensed night-time activity (an internet café registered as 某某网络科技有限公司)
+    select x.site_id,
+           string_agg(distinct w.k, '、' order by w.k) filter (where w.in_name) as name_word,
+           string_agg(distinct w.k, '、' order by w.k) filter (where not w.in_name) as scope_word
+    from (select distinct site_id from found) as f
+    join site_members as x on x.site_id = f.site_id and x.member_kind = 'registry'
+    join registry as r on r.uscc = x.member_key
+    join (select unnest($night_trades) as k, true as in_name
+          union all
+          select unnest($night_scopes), false) as w
+        on contains(case when w.in_name then r.name else coalesce(r.scope, '') end, w.k)
+    group by x.site_id
+),
+
 scored as (
     -- 0.3 at a path's threshold, 1 at its full value (70 %) and full_night_kwh (30 %, log scale:
     -- the night kWh a day, or those added for a new night load), times the discounts
@@ -236,7 +253,15 @@ scored as (
         * case when follows_tariff then $tariff_discount else 1 end
         * case when dawn_trade then $dawn_discount else 1 end
         * case when established then $established_discount else 1 end as score
-    from found
+    from (
+        select f.*,
+               coalesce(f.account_trade, t.name_word, t.scope_word) as trade_word,
+               case when f.account_trade is not null then '户名含'
+                    when t.name_word is not null then '登记名称含'
+                    when t.scope_word is not null then '经营范围含' end as trade_where
+        from found as f
+        left join site_trade as t using (site_id)
+    )
 ),
 
 best as (
@@ -273,7 +298,7 @@ select
                 || ' kWh（弱指标：谷段含午间，不等于夜间）'
         end
         || case when trade_word is not null
-                then '；户名含「' || trade_word || '」，夜间用电属该行业常见' else '' end
+                then '；' || trade_where || '「' || trade_word || '」，夜间用电属该行业常见' else '' end
         || case when follows_tariff
                 then '；午间谷段(' || $midday_valley_start || '–' || $midday_valley_end
                      || '时)负荷也偏高，似按谷电错峰用电' else '' end

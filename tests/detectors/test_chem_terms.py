@@ -67,6 +67,8 @@ def test_chemicals_in(text, expected):
     ("生物技术、新材料技术开发、技术咨询、技术服务；化工产品销售（不含许可类化工产品）", 0, 0,
      {"service_only": True}),
     ("食用菌种植、销售；生物技术推广", 0, 0, {"service_only": False}),
+    # an internet café registered as a 网络科技 firm: its machines explain its load
+    ("互联网上网服务；网络技术开发；软件开发", 0, 0, {"service_only": False}),
     # machinery named for the trade it serves is no chemistry (3521 炼油、化工生产专用设备制造)
     ("炼油、化工生产专用设备制造；机械设备销售", 0, 0, {"has_production": True}),
     ("化工泵、阀门、管道配件生产、销售", 0, 0, {}),

@@ -75,6 +75,22 @@ def test_a_farm_registered_as_such_on_a_persons_meter_is_a_24_hour_trade():
     insert(con, "power_readings_interval", interval("A", FLAT, 28) + interval("B", FLAT, 28))
     one_site_per_account(con)
     rows = {r["site_id"]: r for r in continuous_load.detect(con, AS_OF).to_pylist()}
-    assert "户名或登记名称含「养殖」" in rows["S-A"]["reason"]
+    assert "户名、登记名称或经营范围含「养殖」" in rows["S-A"]["reason"]
     p = continuous_load.Params()
     assert rows["S-A"]["score"] == pytest.approx(rows["S-B"]["score"] * p.trade_factor / p.commercial_factor, abs=2e-3)
+
+
+def test_a_24_hour_service_stated_only_in_the_scope_is_a_24_hour_trade():
+    """An internet café registered as 某某网络科技有限公司 says 互联网上网服务 only in its 经营范围."""
+    con = connect()
+    insert(con, "power_accounts", [account("A", uscc="U-A"), account("B", uscc="U-B")])
+    insert(con, "registry", [
+        dict(uscc="U-A", name="夏县极速网络科技有限公司", status="存续",
+             scope="互联网上网服务；网络技术开发", address="x"),
+        dict(uscc="U-B", name="夏县极光网络科技有限公司", status="存续", scope="网络技术开发", address="x")])
+    insert(con, "power_readings_interval", interval("A", FLAT, 28) + interval("B", FLAT, 28))
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in continuous_load.detect(con, AS_OF).to_pylist()}
+    assert "经营范围含「上网服务」" in rows["S-A"]["reason"]
+    assert "非生产类" in rows["S-B"]["reason"]
+    assert rows["S-A"]["score"] < 0.5 * rows["S-B"]["score"]

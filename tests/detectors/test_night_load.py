@@ -86,6 +86,30 @@ def test_a_dawn_bakery_is_discounted():
     assert rows["S-B"]["score"] > rows["S-A"]["score"] + 0.3
 
 
+def test_a_night_trade_named_on_the_sites_registration_or_in_its_scope_is_discounted():
+    """Four meters in a person's name draw the same night load. CAFE's site is registered as
+    a 网络科技 firm whose 经营范围 lists 互联网上网服务, KTV's as 星光KTV; SHED's as a 钢结构 firm and
+    NONE has no registration: those two keep the full score."""
+    con = connect()
+    insert(con, "power_accounts", [account(a, name="刘洋", uscc=f"U-{a}") for a in ("CAFE", "KTV", "SHED")]
+           + [account("NONE", name="刘洋")])
+    insert(con, "registry", [
+        dict(uscc="U-CAFE", name="夏县极速网络科技有限公司", status="存续",
+             scope="互联网上网服务；网络技术开发", address="x"),
+        dict(uscc="U-KTV", name="夏县星光KTV", status="存续", scope="歌舞娱乐活动", address="x"),
+        dict(uscc="U-SHED", name="夏县宏达钢结构有限公司", status="存续", scope="钢结构加工", address="x")])
+    insert(con, "power_readings_interval",
+           [r for a in ("CAFE", "KTV", "SHED", "NONE") for r in interval(a, hours(2.0, 20.0), 28)])
+    one_site_per_account(con)
+    rows = {r["site_id"]: r for r in night_load.detect(con, AS_OF).to_pylist()}
+    d = night_load.Params().trade_discount
+    assert "经营范围含「上网服务」" in rows["S-CAFE"]["reason"]
+    assert "登记名称含「KTV」" in rows["S-KTV"]["reason"]
+    assert rows["S-SHED"]["score"] == rows["S-NONE"]["score"] and "夜间用电属" not in rows["S-SHED"]["reason"]
+    for s in ("S-CAFE", "S-KTV"):
+        assert abs(rows[s]["score"] - d * rows["S-NONE"]["score"]) < 1e-3
+
+
 def test_a_night_load_over_a_year_old_weighs_the_established_discount():
     """Two farmhouses with the same 28 days of night load (20 kWh an hour at night): OLD drew
     the same daily level a year ago and half a year ago, NEW drew 5 kWh a day until a month ago."""
