@@ -29,7 +29,8 @@ Score = visit weight × licence doubt × plate factor
   overnight parking `remote_parked_weight` (see below);
 - licence doubt: `licence_doubt_factor` when a valid permit lies beyond `licensed_reach_m`
   but within `licence_doubt_m` (a big plant's permit point may sit that far from its gate;
-  the reason names the holder so the inspector can check), else 1.
+  the reason names the holder so the inspector can check), else 1. Permits are looked for
+  only that far (facts' `nearest_permit_m` is NULL beyond), in grid cells that wide.
 A blatant case (five nights, three trucks, an hour each, a kilometre from anyone) scores 1.
 
 Drivers' homes: a truck whose stays at a site are mostly at night (`park_night_share`) and

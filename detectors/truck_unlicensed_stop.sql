@@ -59,19 +59,42 @@ site_facts as (
     group by m.site_id
 ),
 
+licence_grid as (
+    select
+        greatest($licensed_reach_m, $licence_doubt_m) / 111320.0 as cell_lat,
+        greatest($licensed_reach_m, $licence_doubt_m)
+            / (111320.0 * cos(radians(least(coalesce(max(abs(lat)), 0), 89)))) as cell_lon
+    from places
+),
+
 place_licence as (
-    -- a county has hundreds of permits and thousands of places: a cross join is cheap
-    -- (each distance once; holders at one point, a park's shared address: the first by name)
+    -- the nearest valid permit within licence reach (the larger of licensed_reach_m and
+    -- licence_doubt_m; NULL beyond): places and permits meet in grid cells that wide, each
+    -- place in its own and the eight neighbouring cells (a cross join grows as places ×
+    -- permits). Holders at one point, a park's shared address: the first by name.
     select
         place_id,
         min(d_m) as nearest_permit_m,
         arg_min(holder_name, {'d': d_m, 'h': holder_name}) as nearest_holder
     from (
-        select pl.place_id, p.holder_name, distance_m(pl.lon, pl.lat, p.lon, p.lat) as d_m
-        from places as pl
-        cross join permits as p
-        where p.lon is not null
+        select q.place_id, p.holder_name, distance_m(q.lon, q.lat, p.lon, p.lat) as d_m
+        from (
+            select pl.place_id, pl.lon, pl.lat,
+                   floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
+                   floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
+            from places as pl
+            cross join licence_grid as g
+            cross join (values (-1), (0), (1)) as ox (dx)
+            cross join (values (-1), (0), (1)) as oy (dy)
+        ) as q
+        inner join (
+            select p.holder_name, p.lon, p.lat,
+                   floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
+            from permits as p cross join licence_grid as g
+            where p.lon is not null and p.lat is not null
+        ) as p using (cx, cy)
     )
+    where d_m <= greatest($licensed_reach_m, $licence_doubt_m)
     group by place_id
 ),
 

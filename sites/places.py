@@ -21,7 +21,8 @@ Reads `truck_stays` (see `sites.stays`), `waybills` and `permits`; writes
     cargo              varchar    distinct waybill cargo names of the visiting trucks on the days
                                   a visit covers, sorted, ';'-joined (NULL: no waybill)
     near_permit        boolean    a permit's point lies within licensed_reach_m
-    nearest_permit_m   double     distance to the nearest permit point (NULL: no permit)
+    nearest_permit_m   double     distance to the nearest permit point within permit_search_m
+                                  (NULL: none that close)
     near_fuel_station  boolean    a fuel station lies within licensed_reach_m
 
 Clustering: single linkage. Two stays closer than link_m are linked; a place is a connected
@@ -58,12 +59,13 @@ class PlaceParams:
     link_m: float = 100.0  # stays closer than this belong to one place (two premises 150 m
     # apart are two places: a shop by the road must not take a depot's tankers)
     licensed_reach_m: float = 300.0  # a permit (or fuel station) this close covers the place
+    permit_search_m: float = 2000.0  # nearest_permit_m is looked for this far (NULL beyond)
     require_valid_permit: bool = True  # count only permits valid on the place's last visit
     fuel_pattern: str = "汽油|柴油"  # regex on permit_type + scope marking fuel stations
 
     def __post_init__(self) -> None:
-        if self.link_m <= 0 or self.licensed_reach_m < 0:
-            raise ValueError(f"PlaceParams: distances must be positive: {self}")
+        if self.link_m <= 0 or self.licensed_reach_m < 0 or self.permit_search_m < self.licensed_reach_m:
+            raise ValueError(f"PlaceParams: distances must be positive, permit_search_m ≥ licensed_reach_m: {self}")
 
 
 def build_places(con: duckdb.DuckDBPyConnection, params: PlaceParams = PlaceParams()) -> None:

@@ -126,6 +126,27 @@ def test_expired_permits_count_when_asked():
     assert p["near_permit"]
 
 
+def test_the_nearest_permit_is_looked_for_within_permit_search_m():
+    """Permits 800 m and 2,500 m east and 1,500 m north of one place: the 800 m one is the
+    nearest; with a search of 500 m none is (NULL, not near); the grid cells hold every point
+    of the reach (a permit 1,900 m north-east, diagonal to the place's cell, is found with
+    a search of 2,000 m when it is the only one)."""
+    def run(permits, **kw):
+        con = duckdb.connect()
+        load(con, stays=[("晋MA0001", h(D3, 8), h(D3, 9), 0.0, 0.0, False)],
+             permits=[("危险化学品经营许可证", "甲醇", date(2027, 1, 1), x, y) for x, y in permits])
+        (p,) = places(con, **kw)
+        return p
+    three = [(800.0, 0.0), (2500.0, 0.0), (0.0, 1500.0)]
+    assert run(three)["nearest_permit_m"] == pytest.approx(800, abs=5)
+    far = run(three, permit_search_m=500.0, licensed_reach_m=300.0)
+    assert far["nearest_permit_m"] is None and not far["near_permit"]
+    assert run([(1343.0, 1343.0)])["nearest_permit_m"] == pytest.approx(1900, abs=10)
+    assert run([(2500.0, 0.0)])["nearest_permit_m"] is None
+    with pytest.raises(ValueError):
+        PlaceParams(licensed_reach_m=300.0, permit_search_m=200.0)
+
+
 def test_fuel_station_from_permits():
     """A 成品油 trading permit (汽油、柴油) 100 m away marks a fuel station; a plant does not."""
     con = duckdb.connect()
