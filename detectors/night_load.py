@@ -51,7 +51,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import NIGHT_SCOPES, NIGHT_TRADES, in_list_join_filters, install_power_macros, run_sql, sql_params
+from detectors.base import (
+    NIGHT_SCOPES,
+    NIGHT_TRADES,
+    in_list_join_filters,
+    install_power_macros,
+    run_sql,
+    sql_params,
+)
 
 NAME = "night_load"
 _SQL = Path(__file__).with_suffix(".sql")

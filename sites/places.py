@@ -65,7 +65,8 @@ class PlaceParams:
 
     def __post_init__(self) -> None:
         if self.link_m <= 0 or self.licensed_reach_m < 0 or self.permit_search_m < self.licensed_reach_m:
-            raise ValueError(f"PlaceParams: distances must be positive, permit_search_m ≥ licensed_reach_m: {self}")
+            raise ValueError("PlaceParams: distances must be positive and permit_search_m at least "
+                             f"licensed_reach_m: {self}")
 
 
 def build_places(con: duckdb.DuckDBPyConnection, params: PlaceParams = PlaceParams()) -> None:
