@@ -148,8 +148,9 @@ tanker_visits as (
 ),
 
 consigned as (
-    -- fuel waybills declaring this site (a member's name, or its place) as the consignee
-    select ps.site_id, any_value(w.consignee) as consignee, count(*) as n
+    -- fuel waybills declaring this site (a member's name, or its place) as the consignee (the
+    -- reason names one of them: the first by name, the same in every run)
+    select ps.site_id, min(w.consignee) as consignee, count(*) as n
     from waybills as w
     inner join places as pl
         on w.unload_lon is not null
@@ -158,7 +159,7 @@ consigned as (
     where regexp_matches(w.cargo, $fuel_pattern)
     group by ps.site_id
     union all
-    select m.site_id, any_value(w.consignee), count(*)
+    select m.site_id, min(w.consignee), count(*)
     from waybills as w
     inner join members as m on m.member_name = w.consignee and m.member_kind <> 'truck_place'
     where regexp_matches(w.cargo, $fuel_pattern)
@@ -166,7 +167,7 @@ consigned as (
 ),
 
 consigned_site as (
-    select site_id, any_value(consignee) as consignee, max(n) as n
+    select site_id, first(consignee order by n desc, consignee) as consignee, max(n) as n
     from consigned
     group by site_id
 ),

@@ -135,7 +135,9 @@ combined as (
         account_no,
         any_value(tariff_class) as tariff_class,
         any_value(level_kwh) as level_kwh,
-        any_value(peers_n) as peers_n,
+        -- the class's accounts compared on any feature (a feature some lack, the night share
+        -- without interval readings, has fewer: any_value would say either, run to run)
+        max(peers_n) as peers_n,
         sqrt(sum(z * z)) as z_all,
         string_agg(
             case feature
