@@ -43,7 +43,8 @@ def run(n_permits: int) -> tuple[float, tuple]:
     con.execute(f"""
         create table permits as
         select 'P' || i as permit_no, '单位' || i as holder_name, null::varchar as uscc,
-               case when i % 5 = 0 then '危险化学品经营许可证' else '危险化学品安全生产许可证' end as permit_type,
+               case when i % 5 = 0 then '危险化学品经营许可证'
+                    else '危险化学品安全生产许可证' end as permit_type,
                case when i % 5 = 0 then '汽油、柴油' else '甲醇' end as scope,
                date '2027-01-01' as valid_until, null::varchar as address,
                110.2 + 4.4 * (hash(i, 'px') % 1000003) / 1000003.0 as lon,

@@ -109,13 +109,28 @@ def install_consigned_waybills(con: duckdb.DuckDBPyConnection, as_of: dt.date, w
 
 
 def install_growth_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """How a rise in consumption scores, shared by power_surge and power_yoy (growth_common.sql)."""
+    """How a rise in consumption scores, shared by power_surge and power_yoy (growth_common.sql),
+    and whether the 谷 hours are night (`install_valley_macro`)."""
     run_all(con, Path(__file__).with_name("growth_common.sql"))
+    install_valley_macro(con)
 
 
 def install_power_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The cap on a reading a connection can carry (power_common.sql, xhg_reading_caps)."""
+    """The cap on a reading a connection can carry (power_common.sql, xhg_reading_caps), and
+    whether the 谷 hours are night (`install_valley_macro`)."""
     run_all(con, Path(__file__).with_name("power_common.sql"))
+    install_valley_macro(con)
+
+
+def install_valley_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """`xhg_valley_is_night()`: whether the 谷 (valley) hours are mostly clock night, as the
+    screening read them off the data (table `tou_valley`, detectors/tou.py); without that
+    table, or where nothing could be read, true (a valley around midnight, as in Shanxi)."""
+    is_night = True
+    if has_tables(con, ("tou_valley",)):
+        row = con.execute("select bool_and(is_night) from tou_valley").fetchone()
+        is_night = True if row is None or row[0] is None else bool(row[0])
+    con.execute(f"create or replace temp macro xhg_valley_is_night() as {str(is_night).lower()}")
 
 
 def install_trade_macros(con: duckdb.DuckDBPyConnection) -> None:

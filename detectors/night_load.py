@@ -5,7 +5,9 @@ idle plants and houses. From interval readings over the last `window_days`, the 
 in clock hours `night_start_hour`–`night_end_hour` (Beijing wall clock; a flat 24-hour load
 gives 8/24 = 33 %) and the night-to-day ratio of kWh per hour. Where an account has no
 interval data, the daily 谷 (valley) share stands in, at `proxy_weight`: the valley is a tariff
-period, not the night (Shanxi: 00–07 and 11–13; a flat load gives 9/24 = 38 %).
+period, not the night (Shanxi: 00–07 and 11–13; a flat load gives 9/24 = 38 %), and the proxy
+is used only where the screening found the valley hours mostly at night (detectors/tou.py:
+some provinces put the valley at midday).
 
 Evidence: night share, night kWh/day, night/day hourly ratio, the midday-valley ratio, a
 night-trade word in the account name. Score: 0.3 at `min_share` and `min_night_kwh`, 1 at

@@ -86,7 +86,8 @@ clock as (
 ),
 
 proxy as (
-    -- daily 谷 share only for accounts without interval data
+    -- daily 谷 share only for accounts without interval data, and only where the valley is
+    -- mostly night (detectors/tou.py reads the valley hours off the data)
     select
         d.account_no,
         count(*) as days_n,
@@ -98,6 +99,7 @@ proxy as (
     where d.day > $as_of - $window_days and d.day <= $as_of
       and (caps.max_day_kwh is null or d.kwh_total <= caps.max_day_kwh)
       and d.kwh_valley >= 0 and d.kwh_total > 0 and d.kwh_valley <= d.kwh_total
+      and xhg_valley_is_night()
     group by d.account_no
     having count(*) >= $min_days
 ),
@@ -295,7 +297,7 @@ select
             else
                 '无分时数据；近' || days_n || '天谷段电量占 ' || format('{:.0f}', 100 * share)
                 || '%，谷段日均 ' || format('{:,.0f}', night_kwh_day)
-                || ' kWh（弱指标：谷段含午间，不等于夜间）'
+                || ' kWh（弱指标：谷段不等于夜间）'
         end
         || case when trade_word is not null
                 then '；' || trade_where || '「' || trade_word || '」，夜间用电属该行业常见' else '' end

@@ -17,7 +17,8 @@ Then when the added energy is drawn: the 谷 (valley) share of the increase in m
 from the daily 峰/平/谷 split. A firm taking a big order adds a day shift (峰/平 hours); a
 reactor runs around the clock (a 24-hour load puts about a third in the valley hours) and
 hidden work runs at night. An increase with no valley share weighs `day_factor`, rising
-linearly to full at `valley_full_share`; without the split the score stands. An account named
+linearly to full at `valley_full_share`; without the split, or where the valley hours are not
+mostly night (detectors/tou.py reads them off the data), the score stands. An account named
 as an irrigation pump (`pump_words`, as in `idle_restart`) weighs `pump_discount`: its rounds
 move by weeks from year to year, so last year's same weeks do not always take them out.
 

@@ -35,12 +35,14 @@ levels as (
         median(kwh) filter (where day <= $as_of - $recent_days) as base_kwh,
         count(*) filter (where day <= $as_of - $recent_days) as base_n,
         -- when the added energy is drawn: the 谷 (valley, mostly night) share of the increase
-        -- in mean daily kWh; NULL without the 峰/平/谷 split
-        (avg(valley) filter (where day > $as_of - $recent_days)
-         - avg(valley) filter (where day <= $as_of - $recent_days))
-        / nullif(avg(kwh) filter (where day > $as_of - $recent_days and valley is not null)
-                 - avg(kwh) filter (where day <= $as_of - $recent_days and valley is not null), 0)
-            as added_valley_share
+        -- in mean daily kWh; NULL without the 峰/平/谷 split, or where the valley is not
+        -- night (detectors/tou.py: a midday valley would make a day shift look like night)
+        case when xhg_valley_is_night() then
+            (avg(valley) filter (where day > $as_of - $recent_days)
+             - avg(valley) filter (where day <= $as_of - $recent_days))
+            / nullif(avg(kwh) filter (where day > $as_of - $recent_days and valley is not null)
+                     - avg(kwh) filter (where day <= $as_of - $recent_days and valley is not null), 0)
+        end as added_valley_share
     from recent
     semi join busy using (account_no)
     group by account_no

@@ -30,7 +30,9 @@ more, with `night_valley_share` of the added energy in the 谷 hours, counts (sc
 Score: 0.3 at `min_ratio` and `min_increase_kwh`, rising (log scale) to 1 at `full_ratio`
 (60 % of the weight) and `full_increase_kwh` (40 %). An increase drawn in 峰/平 hours only (a
 firm adding a day shift for new orders) weighs `day_factor`, full from `valley_full_share` of
-it in the 谷 hours (as in `power_surge`); an account named as a pump (`pump_words`)
+it in the 谷 hours (as in `power_surge`; where the valley hours are not mostly night,
+detectors/tou.py, the 谷 share says nothing: the score stands and the two 谷 paths are off);
+an account named as a pump (`pump_words`)
 `pump_discount` (irrigation rounds move from year to year). One row per site, its strongest
 account.
 

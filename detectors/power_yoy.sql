@@ -68,9 +68,11 @@ ratios as (
     select n.*, l.* exclude (account_no), st.before_kwh,
            n.now_kwh / greatest(l.ly_kwh, $floor_kwh) as ratio,
            n.now_kwh - l.ly_kwh as increase_kwh,
-           -- the 谷 (valley) share of the added energy; NULL without the 峰/平/谷 split
-           (n.now_valley - l.ly_valley) / nullif(n.now_mean_split - l.ly_mean_split, 0)
-               as added_valley_share,
+           -- the 谷 (valley) share of the added energy; NULL without the 峰/平/谷 split, or
+           -- where the valley is not night (detectors/tou.py)
+           case when xhg_valley_is_night()
+                then (n.now_valley - l.ly_valley) / nullif(n.now_mean_split - l.ly_mean_split, 0)
+           end as added_valley_share,
            -- the 谷 energy itself against the same days last year (mean kWh a day)
            n.now_valley / greatest(l.ly_valley, $floor_kwh) as valley_ratio,
            n.now_valley - l.ly_valley as valley_increase_kwh

@@ -29,7 +29,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from detectors import DETECTORS, tip_match
+from detectors import DETECTORS, tip_match, tou
 from detectors.base import EVIDENCE, load_overrides, with_overrides
 from pipelines import cluster as clusters
 from pipelines import shards
@@ -63,6 +63,15 @@ def build_sites(con, as_of: dt.date) -> int:
     detect_stays(con)
     build_places(con)
     return resolve_sites(con, as_of)
+
+
+@task(name="valley-hours", cache_policy=NO_CACHE)
+def record_valley_hours(con, as_of: dt.date, overrides: dict) -> tou.Valley:
+    """Which clock hours the 谷 tariff covers, read off the data before the power detectors
+    run (detectors/tou.py; `[tou]` in the config file overrides its parameters)."""
+    valley = tou.record(con, as_of, with_overrides(tou.Params(), overrides.get("tou", {})))
+    log.info("%s", valley.describe())
+    return valley
 
 
 @task(name="detect", cache_policy=NO_CACHE)
@@ -180,6 +189,7 @@ def _screen_distributed(wh: Warehouse, cluster: clusters.Cluster, api_url: str |
         con = wh.connect()
         try:
             n_sites = build_sites_from_stays(con, stays, as_of, n_shards)
+            record_valley_hours(con, as_of, overrides)
         finally:
             con.close()
         log.info("场所 %s 处（%.1f 秒）；检测器在集群上运行…", f"{n_sites:,}", time.perf_counter() - t)
@@ -238,6 +248,7 @@ def screen_flow(warehouse: str, as_of: dt.date | None = None, out_dir: str = "re
             log.info("筛查截至 %s：识别车辆停靠、聚合地点、归并场所…", as_of)
             n_sites = build_sites(con, as_of)
             log.info("场所 %s 处（%.1f 秒）", f"{n_sites:,}", time.perf_counter() - t)
+            record_valley_hours(con, as_of, overrides)
             for k, module in enumerate(DETECTORS, 1):
                 t = time.perf_counter()
                 state = run_detector.with_options(name=f"detect-{module.NAME}")(

@@ -1,0 +1,152 @@
+"""tou: which clock hours are the 谷 (valley) hours, read off the data, not assumed.
+
+The power detectors measure night by clock hours from interval readings; where an account has
+only daily readings, its 谷 share stands in (night_load), and the 谷 share of an increase says
+whether added load runs at night (power_surge, power_yoy). That holds only where the valley is
+mostly night: Shanxi's valley is 00–07 and 11–13 (six of its nine hours in the clock night
+22–06), but provinces set their own periods and some put the valley at midday (09–17), where a
+high 谷 share means a day shift.
+
+So before the detectors run, the screening reads the valley hours off accounts that have both:
+for account-days with the daily 谷 kWh and 24 clock hours of interval readings summing to the
+day's total (`tou.sql`, a per-mille sample of accounts so a province reads a few thousand),
+the set V of clock hours whose kWh adds up to the 谷 kWh with the least squared error (binary,
+since a tariff hour is in or out: see `_fit`).
+With at least `min_account_days` and a fit of R² ≥ `min_r2`, V is recorded with the share of
+its hours in the clock night; the valley counts as night (`is_night`) when at least
+`min_night_share` of its hours are. Otherwise nothing is learnt and the valley is taken as
+night, as before (source 默认). Table `tou_valley`, one row; `detectors.base.install_valley_macro`
+turns it into the macro `xhg_valley_is_night()` the detectors read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from detectors.base import sql_params
+
+_SQL = Path(__file__).with_suffix(".sql")
+NIGHT_HOURS = frozenset((22, 23, 0, 1, 2, 3, 4, 5))  # the clock night of night_load's default
+
+
+@dataclass(frozen=True)
+class Params:
+    days: int = 3  # days of readings read (tariff periods do not change week to week)
+    sample_accounts: int = 3000  # accounts of all kinds to sample (a share of them have both)
+    max_mismatch: float = 0.05  # the interval day may differ this much from the daily total
+    min_account_days: int = 50
+    min_r2: float = 0.9
+    run_penalty: float = 0.001  # of R², per run of valley hours: ties go to fewer blocks
+    min_night_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class Valley:
+    source: str  # '推断' (read off the data) or '默认' (not enough data: taken as night)
+    hours: tuple[int, ...] | None
+    night_share: float | None
+    r2: float | None
+    account_days: int
+    is_night: bool
+
+    def describe(self) -> str:
+        """One Chinese line for the analyst."""
+        if self.hours is None:
+            return (f"谷段时段：数据不足（同时有分时与日峰平谷电量的户日 {self.account_days} 个），"
+                    "按谷段即夜间处理")
+        spans = _spans(self.hours) or "无"
+        verdict = ("谷段电量可作夜间用电的弱指标" if self.is_night
+                   else "谷段不是夜间，不以谷段电量推断夜间用电")
+        return (f"谷段时段（据 {self.account_days} 个户日的分时与日电量推断，拟合 R²={self.r2:.2f}）："
+                f"{spans}；其中夜间(22–6时)占 {100 * (self.night_share or 0):.0f}%，{verdict}")
+
+
+def _spans(hours: tuple[int, ...]) -> str:
+    """(0, 1, …, 6, 11, 12) → '0–7时、11–13时'."""
+    out, start = [], None
+    for h in range(25):
+        if h < 24 and h in hours:
+            start = h if start is None else start
+        elif start is not None:
+            out.append(f"{start}–{h}时")
+            start = None
+    return "、".join(out)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, run_penalty: float) -> tuple[tuple[int, ...], float]:
+    """The hour set whose kWh sums best to y (least squares), and its R². Hours the data cannot
+    tell apart (two night hours every account draws alike) are settled by the fewest runs of
+    hours, `run_penalty` of R² each: tariff periods are a few blocks of the clock. Searched from
+    the least-squares coefficients rounded to 0/1 and from Shanxi's set, each improved by single
+    flips and by swaps of an hour in for one out until neither helps."""
+    g, b, c = x.T @ x, x.T @ y, float(y @ y)
+    spread = float(((y - y.mean()) ** 2).sum()) or 1.0
+
+    def sse(m: np.ndarray) -> float:
+        return c - 2 * float(b @ m) + float(m @ g @ m)
+
+    def cost(m: np.ndarray) -> float:
+        runs = int(((m == 1) & (np.roll(m, 1) == 0)).sum())  # cyclic: 22–08 is one run
+        return sse(m) / spread + run_penalty * runs
+
+    def moves(m: np.ndarray) -> Iterator[np.ndarray]:
+        for h in range(24):
+            t = m.copy()
+            t[h] = 1 - t[h]
+            yield t
+        for i in np.flatnonzero(m):
+            for o in np.flatnonzero(1 - m):
+                t = m.copy()
+                t[i], t[o] = 0, 1
+                yield t
+
+    coef = np.linalg.lstsq(x, y, rcond=None)[0]
+    shanxi = np.array([1.0 if h < 7 or 11 <= h < 13 else 0.0 for h in range(24)])
+    starts = ((coef > 0.5).astype(float), shanxi)
+    best_m, best = None, math.inf
+    for m in starts:
+        cur = cost(m)
+        while True:
+            t = min(moves(m), key=cost)
+            if cost(t) >= cur - 1e-12:
+                break
+            m, cur = t, cost(t)
+        if cur < best:
+            best_m, best = m, cur
+    return tuple(int(h) for h in np.flatnonzero(best_m)), 1 - sse(best_m) / spread
+
+
+def infer(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> Valley:
+    (n_accounts,) = con.execute("select count(*) from power_accounts").fetchone()
+    values = sql_params(params, as_of) | {
+        "permille": min(1000, max(1, math.ceil(1000 * params.sample_accounts / max(n_accounts, 1))))}
+    values = {k: v for k, v in values.items() if k in ("as_of", "days", "max_mismatch", "permille")}
+    rows = con.execute(_SQL.read_text(encoding="utf-8"), values).fetchall()
+    if len(rows) < params.min_account_days:
+        return Valley("默认", None, None, None, len(rows), True)
+    x = np.array([r[3] for r in rows], dtype=float)
+    y = np.array([r[2] for r in rows], dtype=float)
+    hours, r2 = _fit(x, y, params.run_penalty)
+    if r2 < params.min_r2:
+        return Valley("默认", None, None, round(r2, 3), len(rows), True)
+    share = len(NIGHT_HOURS.intersection(hours)) / len(hours) if hours else 0.0
+    return Valley("推断", hours, round(share, 3), round(r2, 3), len(rows), share >= params.min_night_share)
+
+
+def record(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> Valley:
+    """Infer the valley hours and write them to table `tou_valley` (one row)."""
+    v = infer(con, as_of, params)
+    con.execute("""
+        create or replace table tou_valley (as_of date, source varchar, valley_hours integer[],
+            night_share double, r2 double, account_days bigint, is_night boolean)""")
+    con.execute("insert into tou_valley values (?, ?, ?, ?, ?, ?, ?)",
+                [as_of, v.source, list(v.hours) if v.hours is not None else None, v.night_share, v.r2,
+                 v.account_days, v.is_night])
+    return v

@@ -1,0 +1,109 @@
+"""tou: the 谷 hours read off accounts with both interval and daily 峰/平/谷 readings."""
+
+import datetime as dt
+import random
+
+import pytest
+
+from detectors import night_load, power_surge, tou
+from detectors.base import install_valley_macro
+from tests.detectors.frames import (
+    AS_OF,
+    account,
+    connect,
+    daily,
+    hours,
+    insert,
+    interval,
+    one_site_per_account,
+)
+
+
+def _frame(valley_hours: set[int], n_accounts: int = 30, days: int = 3, same: tuple[int, int] | None = None):
+    """Accounts of different shapes (day shifts, night shifts, flat, evening, each with its own
+    wobble by the hour) whose daily 谷 kWh is the sum of their interval kWh in `valley_hours`."""
+    con = connect()
+    shapes = [hours(10.0, 1.0), hours(1.0, 10.0), [5.0] * 24,
+              [8.0 if 17 <= h < 23 else 2.0 for h in range(24)]]
+    insert(con, "power_accounts", [account(f"A{i}") for i in range(n_accounts)])
+    daily_rows, interval_rows = [], []
+    for i in range(n_accounts):
+        wobble = random.Random(i)
+        shape = [x * wobble.uniform(0.7, 1.3) for x in shapes[i % len(shapes)]]
+        if same:  # two hours every account draws alike
+            shape[same[1]] = shape[same[0]]
+        interval_rows += interval(f"A{i}", shape, days)
+        total = sum(shape)
+        valley = sum(x for h, x in enumerate(shape) if h in valley_hours)
+        for r in daily(f"A{i}", [total] * days):
+            daily_rows.append(r | dict(kwh_valley=valley, kwh_peak=total - valley, kwh_flat=0.0, kwh_sharp=0.0))
+    insert(con, "power_readings_interval", interval_rows)
+    insert(con, "power_readings_daily", daily_rows)
+    return con
+
+
+SHANXI = {0, 1, 2, 3, 4, 5, 6, 11, 12}
+MIDDAY = set(range(9, 17))
+
+
+def test_shanxi_valley_is_read_and_is_night():
+    v = tou.infer(_frame(SHANXI), AS_OF, tou.Params(min_account_days=10))
+    assert v.source == "推断" and v.hours == tuple(sorted(SHANXI)) and v.r2 > 0.99
+    assert v.night_share == pytest.approx(6 / 9, abs=1e-3) and v.is_night
+    assert "0–7时、11–13时" in v.describe()
+
+
+def test_hours_the_data_cannot_tell_apart_go_to_the_fewest_blocks():
+    """A valley of 00–08; every account draws the same at 03 and at 15 (or 02 and 20), so a set
+    with 15 for 03 fits alike: one block beats 0–3, 4–8, 15–16 (which the fit alone picks)."""
+    for same in ((3, 15), (2, 20)):
+        frame = _frame(set(range(8)), same=same)
+        assert tou.infer(frame, AS_OF, tou.Params(min_account_days=10)).hours == tuple(range(8))
+        assert tou.infer(frame, AS_OF, tou.Params(min_account_days=10, run_penalty=0)).hours != tuple(range(8))
+
+
+def test_a_midday_valley_is_not_night():
+    v = tou.infer(_frame(MIDDAY), AS_OF, tou.Params(min_account_days=10))
+    assert v.hours == tuple(sorted(MIDDAY)) and v.night_share == 0 and not v.is_night
+    assert "谷段不是夜间" in v.describe()
+
+
+def test_too_few_account_days_take_the_valley_as_night():
+    con = _frame(MIDDAY, n_accounts=3)
+    v = tou.record(con, AS_OF, tou.Params(min_account_days=10))
+    assert v.source == "默认" and v.hours is None and v.is_night and v.account_days == 9
+    assert con.execute("select source, is_night from tou_valley").fetchone() == ("默认", True)
+
+
+def test_a_day_whose_interval_readings_do_not_add_up_is_left_out():
+    """Interval kWh that miss the daily total by more than max_mismatch say nothing."""
+    con = _frame(SHANXI, n_accounts=1, days=1)
+    con.execute("update power_readings_daily set kwh_total = kwh_total * 1.2")
+    assert tou.infer(con, AS_OF, tou.Params(min_account_days=1)).account_days == 0
+
+
+def test_where_the_valley_is_not_night_the_proxy_and_the_valley_share_of_growth_say_nothing():
+    """A daily-only account with 85 % of its kWh in the 谷 hours is a night worker by the proxy
+    while the valley is night, and nothing once tou_valley says the valley is midday; a surge
+    drawn 90 % in the 谷 hours scores as a night increase, then as one without the split."""
+    con = connect()
+    insert(con, "power_accounts", [account("E"), account("S")])
+    insert(con, "power_readings_daily", daily("E", [300.0] * 28, valley_share=0.85)
+           + daily("S", [50.0] * 90, end=AS_OF - dt.timedelta(days=14), valley_share=0.2)
+           + daily("S", [1000.0] * 14, valley_share=0.9))
+    one_site_per_account(con)
+
+    def run():
+        install_valley_macro(con)
+        night = {r["site_id"]: r for r in night_load.detect(con, AS_OF).to_pylist()}
+        surge = {r["site_id"]: r for r in power_surge.detect(con, AS_OF).to_pylist()}
+        return night, surge
+
+    night, surge = run()
+    assert "S-E" in night and "谷段(夜间)" in surge["S-S"]["reason"]
+    con.execute("""create table tou_valley as select date '2026-11-30' as as_of, '推断' as source,
+                   [9, 10, 11, 12, 13, 14, 15, 16] as valley_hours, 0.0 as night_share, 1.0 as r2,
+                   100 as account_days, false as is_night""")
+    night2, surge2 = run()
+    assert "S-E" not in night2
+    assert "谷段" not in surge2["S-S"]["reason"] and surge2["S-S"]["score"] >= surge["S-S"]["score"]
