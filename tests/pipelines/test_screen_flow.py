@@ -60,6 +60,9 @@ def test_lead_list_files_follow_the_contract(prefect_harness, county_copy, tmp_p
     progress = lines.lines
     assert progress[0] == "筛查截至 2026-11-30：识别车辆停靠、聚合地点、归并场所…"
     assert progress[1].startswith(f"场所 {result['sites']:,} 处（")
+    # the 谷 hours, read off the county's own readings (its generator uses Shanxi's 0–7 and
+    # 11–13, and its day profiles draw alike at 07 and 11: which of them is read varies)
+    assert progress[2].startswith("谷段时段（据 ") and "其中夜间(22–6时)占 67%，谷段电量可作夜间用电的弱指标" in progress[2]
     assert sum(m.startswith("检测器 ") for m in progress) == len(DETECTORS)
     assert progress[-1].startswith(f"评分排名、写出线索清单：线索 {result['leads']:,} 条（")
     book = CalamineWorkbook.from_path(result["xlsx"])
