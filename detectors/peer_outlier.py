@@ -6,7 +6,8 @@ days in the same weeks (90th percentile, ± `season_slack_days`; an irrigation o
 is no growth), weekend/weekday kWh ratio, steadiness (minus the day-to-day coefficient of
 variation), night share (clock hours from interval readings) or, for accounts without them, the
 daily 谷 share as a feature of its own (the valley is not the night, and its peers are the
-accounts without interval data). Each is turned into a robust z-score within the tariff class —
+accounts without interval data; none where the valley is not mostly night,
+detectors/tou.py). Each is turned into a robust z-score within the tariff class —
 (x − median) / (1.4826 · MAD), MAD floored at `min_spread` — counted only in the suspicious
 direction (higher) and capped at `max_z`; the combined score is their Euclidean norm. Classes
 with fewer than `min_peers` accounts are skipped. Robust z-scores rather than an isolation

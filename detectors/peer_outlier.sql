@@ -95,8 +95,10 @@ features as materialized (
             d.weekend_ratio as weekend,
             -d.day_cv as steadiness,
             n.night_share as night,
-            -- 谷 share only where no interval data: a different scale (the valley is not night)
-            case when n.night_share is null then d.valley_share end as valley
+            -- 谷 share only where no interval data: a different scale (the valley is not night),
+            -- and only where the valley is mostly night (detectors/tou.py: a midday valley would
+            -- make every day shop stand out)
+            case when n.night_share is null and xhg_valley_is_night() then d.valley_share end as valley
         from daily_features as d
         left join last_year as y using (account_no)
         join accounts as a using (account_no)

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from detectors import night_load, power_surge, tou
+from detectors import night_load, peer_outlier, power_surge, tou
 from detectors.base import install_valley_macro
 from tests.detectors.frames import (
     AS_OF,
@@ -106,3 +106,20 @@ def test_where_the_valley_is_not_night_the_proxy_and_the_valley_share_of_growth_
     night2, surge2 = run()
     assert "S-E" not in night2
     assert "谷段" not in surge2["S-S"]["reason"] and surge2["S-S"]["score"] >= surge["S-S"]["score"]
+
+
+def test_where_the_valley_is_not_night_peer_outlier_leaves_the_valley_share_out():
+    """40 daily-only shops draw 20 % in the 谷 hours, V 90 %: odd among them while the valley is
+    night, nothing once tou_valley says it is midday (there every day worker draws in it)."""
+    con = connect()
+    shops = [f"S{i:02d}" for i in range(40)]
+    insert(con, "power_accounts", [account(a) for a in shops + ["V"]])
+    insert(con, "power_readings_daily",
+           [r for i, a in enumerate(shops) for r in daily(a, [40.0 + i % 5] * 118, valley_share=0.2 + 0.01 * (i % 4))]
+           + daily("V", [42.0] * 118, valley_share=0.9))
+    one_site_per_account(con)
+    install_valley_macro(con)
+    assert "谷段电量占比 90%" in {r["site_id"]: r for r in peer_outlier.detect(con, AS_OF).to_pylist()}["S-V"]["reason"]
+    con.execute("""create table tou_valley as select false as is_night""")
+    install_valley_macro(con)
+    assert "S-V" not in {r["site_id"] for r in peer_outlier.detect(con, AS_OF).to_pylist()}
