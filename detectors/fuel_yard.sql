@@ -48,18 +48,15 @@ place_site as (
 ),
 
 -- permits within licence_doubt_m of a place: an equi-join on grid cells licence_doubt_m wide
--- (the 3 × 3 block around a place's cell holds every permit in reach), not a distance test
--- over places × permits, which grows with the square of a province
+-- (sources/geo.sql: the 3 × 3 block around a place's cell holds every permit in reach), not a
+-- distance test over places × permits, which grows with the square of a province
 grid as (
-    select
-        $licence_doubt_m / 111320.0 as cell_lat,
-        $licence_doubt_m / (111320.0 * cos(radians(max(abs(lat))))) as cell_lon
-    from places
+    select grid_cell($licence_doubt_m, max(abs(lat))) as cell from places
 ),
 
 permit_cells as (
     select p.permit_no, p.fuel, p.lon, p.lat,
-           floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
+           grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
     from permits as p
     cross join grid as g
     where p.lon is not null
@@ -67,12 +64,10 @@ permit_cells as (
 
 place_probes as (
     select pl.place_id, pl.lon, pl.lat,
-           floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
-           floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
+           grid_x(pl.lon, g.cell) + b.dx as cx, grid_y(pl.lat, g.cell) + b.dy as cy
     from places as pl
     cross join grid as g
-    cross join (values (-1), (0), (1)) as ox (dx)
-    cross join (values (-1), (0), (1)) as oy (dy)
+    cross join grid_block() as b
 ),
 
 place_licence as (

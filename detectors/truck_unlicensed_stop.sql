@@ -59,60 +59,45 @@ site_facts as (
     group by m.site_id
 ),
 
-licence_grid as (
-    select
-        greatest($licensed_reach_m, $licence_doubt_m) / 111320.0 as cell_lat,
-        greatest($licensed_reach_m, $licence_doubt_m)
-            / (111320.0 * cos(radians(least(coalesce(max(abs(lat)), 0), 89)))) as cell_lon
-    from places
-),
-
 place_licence as (
     -- the nearest valid permit within licence reach (the larger of licensed_reach_m and
-    -- licence_doubt_m; NULL beyond): places and permits meet in grid cells that wide, each
-    -- place in its own and the eight neighbouring cells (a cross join grows as places ×
-    -- permits). Holders at one point, a park's shared address: the first by name.
+    -- licence_doubt_m; NULL beyond), found in grid cells that wide (sources/geo.sql: a cross
+    -- join grows as places × permits). Holders at one point, a park's shared address: the
+    -- first by name.
+    with g as (select grid_cell(greatest($licensed_reach_m, $licence_doubt_m), max(abs(lat))) as cell
+               from places),
+    near as (
+        select q.place_id, p.holder_name, distance_m(q.lon, q.lat, p.lon, p.lat) as d_m
+        from (
+            select pl.place_id, pl.lon, pl.lat,
+                   grid_x(pl.lon, g.cell) + b.dx as cx, grid_y(pl.lat, g.cell) + b.dy as cy
+            from places as pl cross join g cross join grid_block() as b
+        ) as q
+        inner join (
+            select p.holder_name, p.lon, p.lat, grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
+            from permits as p cross join g
+            where p.lon is not null and p.lat is not null
+        ) as p using (cx, cy)
+    )
     select
         place_id,
         min(d_m) as nearest_permit_m,
         arg_min(holder_name, {'d': d_m, 'h': holder_name}) as nearest_holder
-    from (
-        select q.place_id, p.holder_name, distance_m(q.lon, q.lat, p.lon, p.lat) as d_m
-        from (
-            select pl.place_id, pl.lon, pl.lat,
-                   floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
-                   floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
-            from places as pl
-            cross join licence_grid as g
-            cross join (values (-1), (0), (1)) as ox (dx)
-            cross join (values (-1), (0), (1)) as oy (dy)
-        ) as q
-        inner join (
-            select p.holder_name, p.lon, p.lat,
-                   floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
-            from permits as p cross join licence_grid as g
-            where p.lon is not null and p.lat is not null
-        ) as p using (cx, cy)
-    )
+    from near
     where d_m <= greatest($licensed_reach_m, $licence_doubt_m)
     group by place_id
 ),
 
 grid as (
-    -- cells remote_full_m wide (degrees at this latitude): the 3 × 3 block around a place
-    -- holds every point within remote_full_m
-    select
-        $remote_full_m / 111320.0 as cell_lat,
-        $remote_full_m / (111320.0 * cos(radians(max(abs(lat))))) as cell_lon
-    from places
+    -- cells remote_full_m wide (sources/geo.sql): the 3 × 3 block around a place holds every
+    -- point within remote_full_m
+    select grid_cell($remote_full_m, max(abs(lat))) as cell from places
 ),
 
 cells as (
     -- every point with its grid cell and the site it belongs to
     select
-        m.site_id, p.lon, p.lat,
-        floor(p.lon / g.cell_lon)::bigint as cx,
-        floor(p.lat / g.cell_lat)::bigint as cy
+        m.site_id, p.lon, p.lat, grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
     from points as p
     cross join grid as g
     left join members as m on m.member_kind = p.kind and m.member_key = p.key
@@ -122,13 +107,11 @@ probes as (
     -- each place looks into its own and the eight neighbouring cells
     select
         ps.place_id, ps.site_id, pl.lon, pl.lat,
-        floor(pl.lon / g.cell_lon)::bigint + ox.dx as cx,
-        floor(pl.lat / g.cell_lat)::bigint + oy.dy as cy
+        grid_x(pl.lon, g.cell) + b.dx as cx, grid_y(pl.lat, g.cell) + b.dy as cy
     from places as pl
     inner join place_site as ps using (place_id)
     cross join grid as g
-    cross join (values (-1), (0), (1)) as ox (dx)
-    cross join (values (-1), (0), (1)) as oy (dy)
+    cross join grid_block() as b
 ),
 
 other_points as (
@@ -139,7 +122,7 @@ other_points as (
     cross join grid as g
     inner join cells as c using (cx, cy)
     where c.site_id is distinct from p.site_id
-      and abs(c.lat - p.lat) <= g.cell_lat and abs(c.lon - p.lon) <= g.cell_lon
+      and abs(c.lat - p.lat) <= g.cell.lat and abs(c.lon - p.lon) <= g.cell.lon
 ),
 
 place_remote as (

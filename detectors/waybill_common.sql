@@ -58,9 +58,9 @@ create or replace temp macro xhg_site_identity(name_pattern) as table
 
 -- name: ends_near_sites
 -- The load and unload points of the window's e-waybills whose party (shipper, consignee) is
--- no entity the warehouse knows, with each site within reach_m: an equi-join on cells of
--- 0.01° (~1 km, more than any reach_m used) with 3 × 3 probes. A band join on the coordinates
--- loops over waybills × sites (8k × 2M at p100: over 10 minutes).
+-- no entity the warehouse knows, with each site within reach_m: an equi-join on grid cells
+-- reach_m wide with 3 × 3 probes (sources/geo.sql). A band join on the coordinates loops over
+-- waybills × sites (8k × 2M at p100: over 10 minutes).
 create or replace temp macro xhg_ends_near_sites(as_of, waybill_days, reach_m) as table
     with
     ends as (
@@ -72,16 +72,19 @@ create or replace temp macro xhg_ends_near_sites(as_of, waybill_days, reach_m) a
         from waybills
         where ship_date > as_of::date - to_days(waybill_days::integer) and ship_date <= as_of::date
     ),
+    g as (
+        select grid_cell(reach_m, max(abs(lat))) as cell from sites
+    ),
     probes as (
         select e.waybill_no, e.end_kind, e.lon, e.lat,
-               floor(e.lon * 100)::bigint + dx as cx, floor(e.lat * 100)::bigint + dy as cy
+               grid_x(e.lon, g.cell) + b.dx as cx, grid_y(e.lat, g.cell) + b.dy as cy
         from (select * from ends anti join xhg_entity_names() as k on k.name = party) as e,
-             range(-1, 2) as ox(dx), range(-1, 2) as oy(dy)
+             g, grid_block() as b
         where e.lon is not null and e.lat is not null
     ),
     cells as (
-        select site_id, lon, lat, floor(lon * 100)::bigint as cx, floor(lat * 100)::bigint as cy
-        from sites where lon is not null and lat is not null
+        select site_id, lon, lat, grid_x(lon, g.cell) as cx, grid_y(lat, g.cell) as cy
+        from sites, g where lon is not null and lat is not null
     )
     select p.waybill_no, p.end_kind, c.site_id
     from probes as p join cells as c using (cx, cy)

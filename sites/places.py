@@ -48,6 +48,7 @@ from dataclasses import asdict, dataclass
 import duckdb
 
 from sites._sql import run, statements
+from sources.warehouse import install_macros
 
 _SQL = "places.sql"
 
@@ -72,6 +73,7 @@ class PlaceParams:
 def build_places(con: duckdb.DuckDBPyConnection, params: PlaceParams = PlaceParams()) -> None:
     """Create or replace `truck_places` and `truck_place_visits` from `truck_stays`."""
     bound = asdict(params)
+    install_macros(con)  # the grid macros of sources/geo.sql (a bare connection has none)
     run(con, _SQL, "macros")
     run(con, _SQL, "stays", bound)
     run(con, _SQL, "nodes")

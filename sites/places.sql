@@ -1,5 +1,6 @@
 -- Truck places from truck_stays: statements run in order by sites/places.py.
--- Needs the macro xhg_dist_m (created here as in stays.sql) and tables waybills, permits.
+-- Needs the macro xhg_dist_m (created here as in stays.sql), the grid macros of
+-- sources/geo.sql and tables waybills, permits.
 
 -- name: macros
 -- degrees -> metres: equirectangular on the mean Earth radius (< 0.1 % off haversine < 10 km)
@@ -241,23 +242,18 @@ fuel_permits as (
 ),
 
 grid as (
-    -- cells permit_search_m wide (degrees at the places' highest latitude): the 3 × 3 block
-    -- around a place holds every point within permit_search_m, so a place meets only the
-    -- permits near it (a cross join grows as places × permits: 25,837 × 5,000 at p100)
-    select
-        $permit_search_m / 111320.0 as cell_lat,
-        $permit_search_m / (111320.0 * cos(radians(least(coalesce(max(abs(lat)), 0), 89)))) as cell_lon
-    from stats
+    -- cells permit_search_m wide (sources/geo.sql, grid_cell): a place meets only the permits
+    -- in the 3 × 3 block of cells around it (a cross join grows as places × permits: 25,837 ×
+    -- 5,000 at p100)
+    select grid_cell($permit_search_m, max(abs(lat))) as cell from stats
 ),
 
 probes as (
     select s.place_id, s.lon, s.lat, s.last_seen,
-           floor(s.lon / g.cell_lon)::bigint + ox.dx as cx,
-           floor(s.lat / g.cell_lat)::bigint + oy.dy as cy
+           grid_x(s.lon, g.cell) + b.dx as cx, grid_y(s.lat, g.cell) + b.dy as cy
     from stats as s
     cross join grid as g
-    cross join (values (-1), (0), (1)) as ox (dx)
-    cross join (values (-1), (0), (1)) as oy (dy)
+    cross join grid_block() as b
 ),
 
 permit_cells as (
@@ -271,7 +267,7 @@ near_points as (
            xhg_dist_m(q.lon, q.lat, c.lon, c.lat) as d_m
     from probes as q
     inner join (
-        select p.*, floor(p.lon / g.cell_lon)::bigint as cx, floor(p.lat / g.cell_lat)::bigint as cy
+        select p.*, grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
         from permit_cells as p cross join grid as g
     ) as c using (cx, cy)
 ),

@@ -211,3 +211,21 @@ create or replace macro distance_m(lon1, lat1, lon2, lat2) as
         sqrt(_haversine(lon1, lat1, lon2, lat2)),
         sqrt(greatest(0.0, 1.0 - _haversine(lon1, lat1, lon2, lat2)))
     );
+
+-- Grid joins --------------------------------------------------------------------------------
+-- "Every point within reach_m of each place" as an equi-join: square cells reach_m wide (in
+-- degrees, as wide in longitude as reach_m at the highest latitude given, clamped below the
+-- pole), each place probing its own and the eight neighbouring cells, which hold every point
+-- within reach. A distance test over places × points grows with their product.
+create or replace macro grid_cell(reach_m, max_abs_lat) as {
+    'lat': reach_m / 111320.0,
+    'lon': reach_m / (111320.0 * cos(radians(least(coalesce(max_abs_lat, 0), 89))))
+};
+
+create or replace macro grid_x(lon, cell) as floor(lon / struct_extract(cell, 'lon'))::bigint;
+
+create or replace macro grid_y(lat, cell) as floor(lat / struct_extract(cell, 'lat'))::bigint;
+
+-- the offsets of the 3 × 3 block of cells around a cell
+create or replace macro grid_block() as table
+    select dx, dy from (values (-1), (0), (1)) as x (dx), (values (-1), (0), (1)) as y (dy);
