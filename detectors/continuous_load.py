@@ -19,7 +19,9 @@ sees "registered as 技术开发, draws like a reactor".
 Score: 0.3 at the limits and `min_kwh`, 1 at `full_flat` flatness (60 % of the weight) and
 `full_kwh` (40 %, log scale), times the expectation factor.
 
-Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+Readings beyond what the connection can carry are dropped as data errors: a day above
+`absurd_kva_factor` × contract kVA × 24 h, an interval reading above four times that power
+for an hour, whatever its length (power_common.sql).
 
 Known false positives: unnamed cold stores, fridges and freezers of shops, base stations,
 fish-pond aerators, livestock ventilation, pumps on pressure control, server rooms, a

@@ -35,8 +35,10 @@ scaled by `proxy_weight`. Discounts for what honestly looks the same at night:
   a workshop running unnoticed for years is possible, but what is new comes first).
 
 Days are counted as the span of readings (a distinct count costs several scans), so a
-whole-day gap lowers the per-day figures a little. Readings above `absurd_kva_factor` ×
-contract kVA (per hour) are dropped as data errors.
+whole-day gap lowers the per-day figures a little. Readings beyond what the connection can
+carry are dropped as data errors: a day above `absurd_kva_factor` × contract kVA × 24 h, an
+interval reading above four times that power for an hour, whatever its length
+(power_common.sql).
 
 Known false positives: ice makers, cold stores and bakeries not named as such (by night share
 alone an ice maker on valley power is indistinguishable from a night reactor), electric

@@ -22,7 +22,9 @@ An account whose busy days in the same weeks last year reached `established_shar
 level today is odd but not new (a big farm's fans, a mill): × `established_discount`, and
 the reason says so — as in night_load and wrong_class, what is new comes first.
 
-Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+Readings beyond what the connection can carry are dropped as data errors: a day above
+`absurd_kva_factor` × contract kVA × 24 h, an interval reading above four times that power
+for an hour, whatever its length (power_common.sql).
 
 Known false positives: anything big or odd within its class — a large farm on 农业, a
 village's shared transformer on 居民, a school, a 24-hour shop; classes mixing very different

@@ -25,7 +25,9 @@ code) is left out. Found from `min_rel` × the yardstick, with the night drawing
 less). Score: 0.3 at `min_rel`, 1 at `full_rel`. No category hint: the site's make-up decides
 (an active firm's is category 2; a revoked firm's idle plant, rented out, is 3).
 
-Readings above `absurd_kva_factor` × contract kVA (per hour) are dropped as data errors.
+Readings beyond what the connection can carry are dropped as data errors: a day above
+`absurd_kva_factor` × contract kVA × 24 h, an interval reading above four times that power
+for an hour, whatever its length (power_common.sql).
 
 Known false positives: a firm that runs a night shift its trade mostly does not (a mill busy
 before harvest), a firm whose registered trade is not what it does (the registry's code is

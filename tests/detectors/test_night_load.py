@@ -73,6 +73,21 @@ def test_an_absurd_night_reading_is_no_night_work():
     assert [r["site_id"] for r in night_load.detect(con, AS_OF).to_pylist()] == ["S-B"]
 
 
+def test_an_hourly_export_of_a_load_above_its_contract_keeps_its_day_readings():
+    """A works on a 25 kVA contract drawing 180 kWh an hour by day and 20 at night (a capacity
+    the archive never updated): exported by the hour, its day readings are no data errors, so
+    its night share stays 16 % and it is no night worker — as with the 15-minute export."""
+    con = connect()
+    insert(con, "power_accounts", [account("H", contract_kva=25.0), account("Q", contract_kva=25.0)])
+    shape = [180.0 if 8 <= h < 20 else 20.0 for h in range(24)]
+    hourly = [r for r in interval("H", shape, 28) if r["ts"].minute == 0]
+    for r in hourly:
+        r["kwh"] *= 4  # one reading an hour holds the hour
+    insert(con, "power_readings_interval", hourly + interval("Q", shape, 28))
+    one_site_per_account(con)
+    assert night_load.detect(con, AS_OF).num_rows == 0
+
+
 def test_a_dawn_bakery_is_discounted():
     """A bakes from 01:00 into the morning; B runs a reactor 22–06 at the same level."""
     con = connect()
