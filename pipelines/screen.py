@@ -50,10 +50,12 @@ from sources.warehouse import Warehouse
 log = logging.getLogger("xhg.screen")
 
 def default_as_of(con) -> dt.date:
-    """The day after the newest reading or GPS point: what 'this week' means for the data."""
+    """The day after the newest reading or GPS point: what 'this week' means for the data. An
+    interval reading stamped at midnight belongs to the day before: meters that stamp the end
+    of each interval (00:15 … 24:00) write the last of a day as 00:00 of the next."""
     (latest,) = con.execute("""select greatest(
         (select max(day) from power_readings_daily),
-        (select max(ts)::date from power_readings_interval),
+        (select (max(ts) - interval 1 second)::date from power_readings_interval),
         (select max(ts)::date from vehicle_tracks))""").fetchone()
     return latest + dt.timedelta(days=1) if latest else dt.date.today()
 

@@ -77,3 +77,16 @@ def test_lead_list_files_follow_the_contract(prefect_harness, county_copy, tmp_p
     with open(result["csv"], encoding="utf-8-sig", newline="") as f:
         csv_rows = list(csv.reader(f))
     assert len(csv_rows) == len(rows) and csv_rows[0] == rows[0]
+
+
+def test_the_default_as_of_is_the_day_after_the_data_whichever_end_the_meters_stamp():
+    """Readings through 29 November: stamped at each interval's start (… 23:45) or end (…
+    24:00 = 30 November 00:00), the screening's week ends on the 29th either way."""
+    from pipelines.screen import default_as_of
+    from tests.detectors.frames import connect
+
+    for last in (dt.datetime(2026, 11, 29, 23, 45), dt.datetime(2026, 11, 30, 0, 0)):
+        con = connect()
+        con.execute("insert into power_readings_interval (account_no, ts, kwh) values ('A', ?, 1.0)", [last])
+        con.execute("insert into power_readings_daily (account_no, day, kwh_total) values ('A', '2026-11-28', 9.0)")
+        assert default_as_of(con) == dt.date(2026, 11, 30)
