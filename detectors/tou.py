@@ -2,7 +2,8 @@
 
 The power detectors measure night by clock hours from interval readings; where an account has
 only daily readings, its 谷 share stands in (night_load), and the 谷 share of an increase says
-whether added load runs at night (power_surge, power_yoy). That holds only where the valley is
+whether added load runs at night (power_surge, power_yoy); peer_outlier compares 谷 shares
+among accounts without interval readings. That holds only where the valley is
 mostly night: Shanxi's valley is 00–07 and 11–13 (six of its nine hours in the clock night
 22–06), but provinces set their own periods and some put the valley at midday (09–17), where a
 high 谷 share means a day shift.
@@ -32,6 +33,7 @@ import duckdb
 import numpy as np
 
 from detectors.base import sql_params
+from sources.sqlfile import bound
 
 _SQL = Path(__file__).with_suffix(".sql")
 NIGHT_HOURS = frozenset((22, 23, 0, 1, 2, 3, 4, 5))  # the clock night of night_load's default
@@ -59,7 +61,8 @@ class Valley:
     def describe(self) -> str:
         """One Chinese line for the analyst."""
         if self.hours is None:
-            return (f"谷段时段：数据不足（同时有分时与日峰平谷电量的户日 {self.account_days} 个），"
+            why = (f"拟合不佳（R²={self.r2:.2f}）" if self.r2 is not None else "数据不足")
+            return (f"谷段时段：无法推断，{why}（同时有分时与日峰平谷电量的户日 {self.account_days} 个），"
                     "按谷段即夜间处理")
         spans = _spans(self.hours) or "无"
         verdict = ("谷段电量可作夜间用电的弱指标" if self.is_night
@@ -108,10 +111,10 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[int, ...], float]:
 
 def infer(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> Valley:
     (n_accounts,) = con.execute("select count(*) from power_accounts").fetchone()
+    sql = _SQL.read_text(encoding="utf-8")
     values = sql_params(params, as_of) | {
         "permille": min(1000, max(1, math.ceil(1000 * params.sample_accounts / max(n_accounts, 1))))}
-    values = {k: v for k, v in values.items() if k in ("as_of", "days", "max_mismatch", "permille")}
-    rows = con.execute(_SQL.read_text(encoding="utf-8"), values).fetchall()
+    rows = con.execute(sql, bound(sql, values)).fetchall()
     if len(rows) < params.min_account_days:
         return Valley("默认", None, None, None, len(rows), True)
     x = np.array([r[3] for r in rows], dtype=float)

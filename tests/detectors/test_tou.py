@@ -123,3 +123,13 @@ def test_where_the_valley_is_not_night_peer_outlier_leaves_the_valley_share_out(
     con.execute("""create table tou_valley as select false as is_night""")
     install_valley_macro(con)
     assert "S-V" not in {r["site_id"] for r in peer_outlier.detect(con, AS_OF).to_pylist()}
+
+
+def test_a_valley_no_set_of_hours_explains_is_not_guessed():
+    """Daily 谷 kWh that no clock hours add up to (each account's its own share of the day):
+    nothing is learnt, the valley is taken as night and the line says why."""
+    con = _frame(SHANXI)
+    con.execute("update power_readings_daily set kwh_valley = kwh_total * (hash(account_no) % 10) / 10.0")
+    v = tou.infer(con, AS_OF, tou.Params(min_account_days=10))
+    assert v.source == "默认" and v.hours is None and v.is_night and v.r2 < 0.9
+    assert "拟合不佳" in v.describe()
