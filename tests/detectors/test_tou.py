@@ -74,6 +74,24 @@ def test_too_few_account_days_take_the_valley_as_night():
     assert con.execute("select source, is_night from tou_valley").fetchone() == ("默认", True)
 
 
+def test_daily_readings_only_the_day_workers_share_tells_a_daytime_valley():
+    """No interval readings: 40 commercial accounts drawing 60 % of their day in the 谷 hours
+    mean a daytime valley; 20 % a night one; 10 accounts are too few to tell."""
+    for share, n, source, night in ((0.6, 40, "推断（日电量）", False), (0.2, 40, "推断（日电量）", True),
+                                    (0.6, 10, "默认", True)):
+        v = tou.infer(_daily_only(share, n), AS_OF)
+        assert (v.source, v.is_night, v.hours) == (source, night, None)
+        assert v.day_share == (pytest.approx(share) if n == 40 else None)
+    assert "谷段在白天" in tou.infer(_daily_only(0.6, 40), AS_OF).describe()
+
+
+def _daily_only(share: float, n: int):
+    con = connect()
+    insert(con, "power_accounts", [account(f"A{i}") for i in range(n)])
+    insert(con, "power_readings_daily", [r for i in range(n) for r in daily(f"A{i}", [50.0] * 28, valley_share=share)])
+    return con
+
+
 def test_a_day_whose_interval_readings_do_not_add_up_is_left_out():
     """Interval kWh that miss the daily total by more than max_mismatch say nothing."""
     con = _frame(SHANXI, n_accounts=1, days=1)
@@ -130,6 +148,6 @@ def test_a_valley_no_set_of_hours_explains_is_not_guessed():
     nothing is learnt, the valley is taken as night and the line says why."""
     con = _frame(SHANXI)
     con.execute("update power_readings_daily set kwh_valley = kwh_total * (hash(account_no) % 10) / 10.0")
-    v = tou.infer(con, AS_OF, tou.Params(min_account_days=10))
+    v = tou.infer(con, AS_OF, tou.Params(min_account_days=10, min_day_accounts=1000))
     assert v.source == "默认" and v.hours is None and v.is_night and v.r2 < 0.9
     assert "拟合不佳" in v.describe()
