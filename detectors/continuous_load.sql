@@ -91,18 +91,11 @@ context as (
                             order by r.name || '（' || coalesce(left(r.scope, 30), '') || '）')
          from members as x join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
          where x.site_id = m.site_id) as reg_text,
-        -- a 24-hour trade named on the account or, a person's account, on the site's registration
-        coalesce(
-            (select string_agg(k, '、' order by k) from unnest($continuous_trades) as t(k)
-             where contains(coalesce(a.account_name, ''), k)),
-            (select string_agg(distinct k, '、' order by k) from unnest($continuous_trades) as t(k)
-             join members as x on x.site_id = m.site_id and x.member_kind = 'registry'
-             join registry as r on r.uscc = x.member_key
-             where contains(r.name, k)),
-            (select string_agg(distinct k, '、' order by k) from unnest($continuous_scopes) as t(k)
-             join members as x on x.site_id = m.site_id and x.member_kind = 'registry'
-             join registry as r on r.uscc = x.member_key
-             where contains(coalesce(r.scope, ''), k))) as trade_word,
+        -- a 24-hour trade named on the account, else on a registration of the site or in its
+        -- 经营范围 (a farm's meter is often in the farmer's own name): power_common.sql
+        (select string_agg(k, '、' order by k) from unnest($continuous_trades) as t(k)
+         where contains(coalesce(a.account_name, ''), k)) as account_trade,
+        tw.name_word, tw.scope_word,
         -- registered for services or trade only: no production should draw like a reactor
         exists (select 1 from members as x
                 join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
@@ -113,6 +106,16 @@ context as (
     from flatness as f
     join members as m on m.member_kind = 'power_account' and m.member_key = f.account_no
     left join accounts as a using (account_no)
+    left join xhg_site_trade_words($continuous_trades, $continuous_scopes) as tw on tw.site_id = m.site_id
+),
+
+worded as (
+    select * exclude (account_trade, name_word, scope_word),
+           coalesce(account_trade, name_word, scope_word) as trade_word,
+           case when account_trade is not null then '户名含'
+                when name_word is not null then '登记名称含'
+                when scope_word is not null then '经营范围含' end as trade_where
+    from context
 ),
 
 scored as (
@@ -128,7 +131,7 @@ scored as (
                when tariff_class = '大工业用电' then $big_industry_factor
                when tariff_class in ('居民生活用电', '农业生产用电') then 1
                else $commercial_factor end as score
-    from context
+    from worded
 ),
 
 best as (
@@ -148,7 +151,7 @@ select
         || '，逐日变异系数 ' || format('{:.2f}', day_cv) || '，最低时段为平均的 '
         || format('{:.0f}', 100 * min_hour_share) || '%）；用电类别 ' || coalesce(tariff_class, '未知')
         || case when licensed then '；持有效危化品许可，连续生产属正常'
-                when trade_word is not null then '；户名、登记名称或经营范围含「' || trade_word || '」，连续用电属该行业常见'
+                when trade_word is not null then '；' || trade_where || '「' || trade_word || '」，连续用电属该行业常见'
                 when service_only then '；登记为非生产类（' || reg_text || '），却如反应装置般连续用电'
                 when reg_text is not null then '；登记：' || reg_text
                 else '；无关联工商登记' end as reason,

@@ -225,19 +225,9 @@ found as (
 ),
 
 site_trade as (
-    -- a registration of a flagged site that names a night trade, or whose 经营范围 lists a
-    -- licensed night-time activity (an internet café registered as 某某网络科技有限公司)
-    select x.site_id,
-           string_agg(distinct w.k, '、' order by w.k) filter (where w.in_name) as name_word,
-           string_agg(distinct w.k, '、' order by w.k) filter (where not w.in_name) as scope_word
-    from (select distinct site_id from found) as f
-    join site_members as x on x.site_id = f.site_id and x.member_kind = 'registry'
-    join registry as r on r.uscc = x.member_key
-    join (select unnest($night_trades) as k, true as in_name
-          union all
-          select unnest($night_scopes), false) as w
-        on contains(case when w.in_name then r.name else coalesce(r.scope, '') end, w.k)
-    group by x.site_id
+    -- a registration of the site that names a night trade, or whose 经营范围 lists a licensed
+    -- night-time activity (power_common.sql)
+    select * from xhg_site_trade_words($night_trades, $night_scopes)
 ),
 
 scored as (

@@ -15,3 +15,21 @@ create or replace temp macro xhg_reading_caps(absurd_kva_factor) as table
         absurd_kva_factor * 24 * contract_kva as max_day_kwh
     from power_accounts
     where contract_kva > 0;
+
+-- name: site_trade_words
+-- Per site, the words of name_words its registrations' names hold and the words of
+-- scope_words their 经营范围 hold (each '、'-joined, NULL when none): a trade that is expected
+-- to draw at night or around the clock (a 冷库, a 网吧; an internet café registered as
+-- 某某网络科技有限公司 says 互联网上网服务 only in its scope).
+create or replace temp macro xhg_site_trade_words(name_words, scope_words) as table
+    select
+        x.site_id,
+        string_agg(distinct w.k, '、' order by w.k) filter (where w.in_name) as name_word,
+        string_agg(distinct w.k, '、' order by w.k) filter (where not w.in_name) as scope_word
+    from site_members as x
+    join registry as r on x.member_kind = 'registry' and r.uscc = x.member_key
+    join (select unnest(name_words) as k, true as in_name
+          union all
+          select unnest(scope_words), false) as w
+        on contains(case when w.in_name then r.name else coalesce(r.scope, '') end, w.k)
+    group by x.site_id;

@@ -75,7 +75,7 @@ def test_a_farm_registered_as_such_on_a_persons_meter_is_a_24_hour_trade():
     insert(con, "power_readings_interval", interval("A", FLAT, 28) + interval("B", FLAT, 28))
     one_site_per_account(con)
     rows = {r["site_id"]: r for r in continuous_load.detect(con, AS_OF).to_pylist()}
-    assert "户名、登记名称或经营范围含「养殖」" in rows["S-A"]["reason"]
+    assert "登记名称含「养殖」" in rows["S-A"]["reason"]
     p = continuous_load.Params()
     assert rows["S-A"]["score"] == pytest.approx(rows["S-B"]["score"] * p.trade_factor / p.commercial_factor, abs=2e-3)
 
