@@ -14,7 +14,11 @@ Score: 1 − (1 − scope)·(1 − code·½ if the scope also speaks, else code)
 factor (吊销/注销 `inactive_factor`, 停业 `suspended_factor`), `no_power_factor` when no power
 account belongs to the site and `idle_factor` when its accounts' median day over the last
 `recent_days` is below `idle_kwh` (a registration on paper, or an office: no plant runs on
-that; a county's registry holds many chemical firms that never started). Scope: a hazardous
+that; a county's registry holds many chemical firms that never started). The two weigh alike
+(0.6): a site with no meter at all shows no more sign of a plant than one with an idle meter,
+and a registry of real firms holds many a registration to produce chemicals that no meter,
+truck or permit joins — a desk check for the permit office first, not the top of the list
+(a hazardous chemical in the scope, no permit: 0.92 × 0.6 = 0.55, about 28 points). Scope: a hazardous
 chemical in a production clause 0.88–0.95, a 化工 word its own weight (chem_terms.CHEM_WORDS),
 halved when the clause says 不含危险化学品 (and the code's weight halved too where the scope
 declares 不含危险化学品 at all: most division-26 firms make goods that need no permit, such as
@@ -50,7 +54,9 @@ class Params:
     min_score: float = 0.35  # emit a site only from this score on
     inactive_factor: float = 0.5  # registration 吊销/注销: the firm is gone, the site may not be
     suspended_factor: float = 0.8  # registration 停业/歇业
-    no_power_factor: float = 0.85  # no power account at the site: perhaps a paper firm
+    # no power account at the site: a registration on paper, or a meter the resolver could not
+    # join — nothing shows a plant running there, as with an idle meter
+    no_power_factor: float = 0.6
     trading_permit_factor: float = 0.6  # only a trading/use permit while producing hazchem
     fuel_score: float = 0.35  # 汽油/柴油 trade without a valid permit (category 6)
     recent_days: int = 30

@@ -89,6 +89,11 @@ def test_a_chemical_registration_drawing_no_production_load_weighs_less():
     assert "未见生产规模用电" not in running["reason"]
     assert idle["score"] == round(running["score"] * det.Params().idle_factor, 4)
     assert "日用电中位数仅 4.0 kWh，未见生产规模用电" in idle["reason"]
+    # no meter at the site at all: no more sign of a running plant than an idle one
+    con.execute("delete from site_members where site_id = 'S1' and member_kind = 'power_account'")
+    unmetered = by_site(det.detect(con, AS_OF))["S1"]
+    assert unmetered["score"] == round(running["score"] * det.Params().no_power_factor, 4)
+    assert unmetered["score"] <= idle["score"] and "未关联电力户号" in unmetered["reason"]
 
 
 def test_contract_and_overrides():
