@@ -72,8 +72,9 @@ NIGHT_TRADES = ("冷库", "冷藏", "冷链", "制冰", "冰厂", "面包", "烘
                 "污水", "基站", "路灯", "网吧", "网咖", "电竞", "KTV", "歌厅", "歌舞", "酒吧", "夜总会",
                 "洗浴", "浴池", "足浴", "宾馆", "旅馆", "充电站", "换电站")
 # licensed night-time activities as a 经营范围 states them (a café registered as 某某网络科技有限公司
-# says 互联网上网服务 only there)
-NIGHT_SCOPES = ("上网服务", "歌舞娱乐", "洗浴服务", "足浴服务", "充电服务", "充换电")
+# says 互联网上网服务 only there); not EV charging, which many a 新能源科技 firm lists — the very
+# names the campaign suspects
+NIGHT_SCOPES = ("上网服务", "歌舞娱乐", "洗浴服务", "足浴服务")
 TRUCK_TABLES = ("truck_stays", "truck_place_visits", "truck_places")
 
 

@@ -8,7 +8,7 @@ what is expected of the site: a valid hazardous-chemical permit (a licensed plan
 continuously) × `licensed_factor`, a 24-hour trade named on the account or on a registration of
 the site (`continuous_trades`: cold stores, water works, base stations, farms, internet
 cafés, hotels, supermarkets …; a farm's meter is often in the farmer's own name) or in the
-经营范围 of such a registration (`continuous_scopes`: 互联网上网服务, 数据处理, 冷藏 …) ×
+经营范围 of such a registration (`continuous_scopes`: 互联网上网服务, 数据处理 …) ×
 `trade_factor`; a registration for services or
 trade only (`service_words`, no 生产/制造/加工 in 经营范围) keeps the full score and says so;
 大工业用电 × `big_industry_factor`, 一般工商业 and others × `commercial_factor`; 居民/农业
@@ -63,8 +63,9 @@ class Params:
                                           # round-the-clock services of a county town
                                           "网吧", "网咖", "宾馆", "酒店", "旅馆", "超市", "卫生院",
                                           "养老", "加油站", "充电站")
-    # … or as a registration's 经营范围 states it (a café registered as 某某网络科技有限公司)
-    continuous_scopes: tuple[str, ...] = ("上网服务", "数据处理", "数据存储", "冷藏", "冷冻")
+    # … or as a registration's 经营范围 states it (a café registered as 某某网络科技有限公司); not
+    # 冷藏/冷冻, which every food firm's scope lists for what it sells
+    continuous_scopes: tuple[str, ...] = ("上网服务", "数据处理", "数据存储")
     service_words: tuple[str, ...] = ("技术开发", "技术服务", "技术咨询", "软件", "咨询", "贸易",
                                       "商贸", "销售", "信息")
 
