@@ -47,38 +47,15 @@ place_site as (
     select member_key as place_id, site_id from members where member_kind = 'truck_place'
 ),
 
--- permits within licence_doubt_m of a place: an equi-join on grid cells licence_doubt_m wide
--- (sources/geo.sql: the 3 × 3 block around a place's cell holds every permit in reach), not a
--- distance test over places × permits, which grows with the square of a province
-grid as (
-    select grid_cell($licence_doubt_m, max(abs(lat))) as cell from places
-),
-
-permit_cells as (
-    select p.permit_no, p.fuel, p.lon, p.lat,
-           grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
-    from permits as p
-    cross join grid as g
-    where p.lon is not null
-),
-
-place_probes as (
-    select pl.place_id, pl.lon, pl.lat,
-           grid_x(pl.lon, g.cell) + b.dx as cx, grid_y(pl.lat, g.cell) + b.dy as cy
-    from places as pl
-    cross join grid as g
-    cross join grid_block() as b
-),
-
 place_licence as (
+    -- the valid permits within licence_doubt_m of a place (truck_common.sql)
     select
-        q.place_id,
-        min(distance_m(q.lon, q.lat, p.lon, p.lat)) filter (where p.fuel) as fuel_m,
+        n.place_id,
+        min(n.d_m) filter (where p.fuel) as fuel_m,
         bool_or(not p.fuel) as near_other
-    from place_probes as q
-    inner join permit_cells as p using (cx, cy)
-    where distance_m(q.lon, q.lat, p.lon, p.lat) <= $licence_doubt_m
-    group by q.place_id
+    from xhg_place_permits($as_of, $licence_doubt_m) as n
+    inner join permits as p using (permit_no)
+    group by n.place_id
 ),
 
 site_licence as (

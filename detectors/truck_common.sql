@@ -36,3 +36,28 @@ create or replace temp macro xhg_roadside_sites(pattern) as table
     ) as n on n.kind = m.member_kind and n.key = m.member_key
     where regexp_matches(n.name, pattern)
     group by m.site_id;
+
+-- name: place_permits
+-- every permit valid on as_of within reach_m of each truck place, with its distance: places and
+-- permits meet in grid cells reach_m wide (sources/geo.sql), not in a cross join, which grows
+-- as places × permits (25,837 × 5,000 at p100). Tables schema-qualified, as above.
+create or replace temp macro xhg_place_permits(as_of, reach_m) as table
+    with
+    g as (
+        select grid_cell(reach_m, max(abs(lat))) as cell from main.truck_places
+    ),
+    probes as (
+        select pl.place_id, pl.lon, pl.lat,
+               grid_x(pl.lon, g.cell) + b.dx as cx, grid_y(pl.lat, g.cell) + b.dy as cy
+        from main.truck_places as pl, g, grid_block() as b
+    ),
+    cells as (
+        select p.permit_no, p.holder_name, p.lon, p.lat,
+               grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
+        from main.permits as p, g
+        where p.valid_until >= as_of and p.lon is not null and p.lat is not null
+    )
+    select q.place_id, c.permit_no, c.holder_name, distance_m(q.lon, q.lat, c.lon, c.lat) as d_m
+    from probes as q
+    inner join cells as c using (cx, cy)
+    where distance_m(q.lon, q.lat, c.lon, c.lat) <= reach_m;

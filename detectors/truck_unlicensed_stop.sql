@@ -61,30 +61,13 @@ site_facts as (
 
 place_licence as (
     -- the nearest valid permit within licence reach (the larger of licensed_reach_m and
-    -- licence_doubt_m; NULL beyond), found in grid cells that wide (sources/geo.sql: a cross
-    -- join grows as places × permits). Holders at one point, a park's shared address: the
-    -- first by name.
-    with g as (select grid_cell(greatest($licensed_reach_m, $licence_doubt_m), max(abs(lat))) as cell
-               from places),
-    near as (
-        select q.place_id, p.holder_name, distance_m(q.lon, q.lat, p.lon, p.lat) as d_m
-        from (
-            select pl.place_id, pl.lon, pl.lat,
-                   grid_x(pl.lon, g.cell) + b.dx as cx, grid_y(pl.lat, g.cell) + b.dy as cy
-            from places as pl cross join g cross join grid_block() as b
-        ) as q
-        inner join (
-            select p.holder_name, p.lon, p.lat, grid_x(p.lon, g.cell) as cx, grid_y(p.lat, g.cell) as cy
-            from permits as p cross join g
-            where p.lon is not null and p.lat is not null
-        ) as p using (cx, cy)
-    )
+    -- licence_doubt_m; NULL beyond: truck_common.sql). Holders at one point, a park's shared
+    -- address: the first by name.
     select
         place_id,
         min(d_m) as nearest_permit_m,
         arg_min(holder_name, {'d': d_m, 'h': holder_name}) as nearest_holder
-    from near
-    where d_m <= greatest($licensed_reach_m, $licence_doubt_m)
+    from xhg_place_permits($as_of, greatest($licensed_reach_m, $licence_doubt_m))
     group by place_id
 ),
 
