@@ -20,10 +20,12 @@ median: a trade holds day-shift shops and firms with a night guard or a fridge. 
 a site of several trades (a 厂中厂) is judged against the trade that explains it best; a meter
 named for another body (a base station) is not the firm's; an account or firm named for a
 night trade (`night_trades`: an ice maker, a cold store, a bakery registered under another
-code) is left out. Found from `min_rel` × the yardstick, with the night drawing at least
-`min_excess_kwh_h` kWh an hour more than the yardstick gives (a fridge or a night light is
-less). Score: 0.3 at `min_rel`, 1 at `full_rel`. No category hint: the site's make-up decides
-(an active firm's is category 2; a revoked firm's idle plant, rented out, is 3).
+code), or a firm whose 经营范围 holds a licensed night-time activity (`night_scopes`: an
+internet café registered as 某某网络科技 under a software code), is left out. Found from
+`min_rel` × the yardstick, with the night drawing at least `min_excess_kwh_h` kWh an hour more
+than the yardstick gives (a fridge or a night light is less). Score: 0.3 at `min_rel`, 1 at
+`full_rel`. No category hint: the site's make-up decides (an active firm's is category 2; a
+revoked firm's idle plant, rented out, is 3).
 
 Readings beyond what the connection can carry are dropped as data errors: a day above
 `absurd_kva_factor` × contract kVA × 24 h, an interval reading above four times that power
@@ -46,7 +48,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from detectors.base import NIGHT_TRADES, install_power_macros, install_trade_macros, run_sql, sql_params
+from detectors.base import (
+    NIGHT_SCOPES,
+    NIGHT_TRADES,
+    install_power_macros,
+    install_trade_macros,
+    run_sql,
+    sql_params,
+)
 
 NAME = "trade_night"
 _SQL = Path(__file__).with_suffix(".sql")
@@ -67,12 +76,14 @@ class Params:
     min_excess_kwh_h: float = 2.0  # kWh an hour drawn at night beyond that ratio (a fridge, a light: less)
     person_name_chars: int = 4  # an account name this short is a person's
     night_trades: tuple[str, ...] = NIGHT_TRADES  # named on the account or a firm of the site: left out
+    night_scopes: tuple[str, ...] = NIGHT_SCOPES  # in a 经营范围 of a firm of the site: left out
     absurd_kva_factor: float = 5.0
 
 
 def detect(con: duckdb.DuckDBPyConnection, as_of: dt.date, params: Params = Params()) -> pa.Table:
     p = sql_params(params, as_of)
     p["night_trades"] = list(params.night_trades)
+    p["night_scopes"] = list(params.night_scopes)
     install_power_macros(con)
     install_trade_macros(con)
     return run_sql(con, _SQL, p)

@@ -61,6 +61,9 @@ owned as (
                    or contains(m.account_name, t.firm) or contains(t.firm, m.account_name))
        and not bool_or(list_bool_or([contains(coalesce(m.account_name, '') || t.firm, w)
                                      for w in $night_trades]))
+       -- … or a licensed night-time activity in a firm's 经营范围 (an internet café registered
+       -- as 某某网络科技有限公司 under a software code says 互联网上网服务 only there)
+       and m.site_id not in (select site_id from xhg_site_trade_words([]::varchar[], $night_scopes))
 ),
 
 shapes as (

@@ -72,6 +72,19 @@ def test_look_alikes_are_not_found():
     assert set(_found(con)) == {"S-BTS"}
 
 
+def test_a_night_activity_in_the_scope_is_left_out():
+    """An internet café registered as 网络科技 under a software code (6513), among 24 software
+    firms working by day, draws at night as by day: its 经营范围 says 互联网上网服务, so its
+    trade's day-time yardstick does not apply; without that clause it is found."""
+    soft = [_firm(f"S{i:02d}", "6513", 1.5 + i / 24) for i in range(24)]
+    cafe = _firm("CAFE", "6513", 18.0, firm="夏县极速网络科技有限公司")
+    cafe[0]["scope"] = "许可项目：互联网上网服务；一般项目：软件开发；网络技术服务"
+    con = _frame([*soft, cafe])
+    assert "S-CAFE" not in _found(con)
+    con.execute("update registry set scope = '软件开发；网络技术服务' where name = '夏县极速网络科技有限公司'")
+    assert "S-CAFE" in _found(con)
+
+
 def test_few_firms_of_a_trade_are_judged_by_its_group():
     """Three mills of 1321 (too few) are judged within group 132 (1321 and 1329's 24 mills);
     the one running at night is found, the reason names the group."""
