@@ -40,6 +40,7 @@ from sites import (
     StayParams,
     attach_tips,
     build_places,
+    conflicted_plates,
     detect_stays,
     resolve_sites,
     stays_of_plates,
@@ -60,9 +61,18 @@ def default_as_of(con) -> dt.date:
     return latest + dt.timedelta(days=1) if latest else dt.date.today()
 
 
+def _warn_conflicted_plates(con) -> None:
+    """One line per plate found on two vehicles at once (sites/stays.py, step 5)."""
+    for plate, stays, first, last in conflicted_plates(con):
+        log.warning("车牌 %s 在 %s 至 %s 间多次同时出现在相距数公里的两处（相邻定位点间的移动超出车辆可能的"
+                    "速度），疑似套牌或两台设备共用车牌：其 %d 次停靠无法分清属于哪辆车，不参与研判，"
+                    "请交通运输部门核查", plate, first, last, stays)
+
+
 @task(name="build-sites", cache_policy=NO_CACHE)
 def build_sites(con, as_of: dt.date) -> int:
     detect_stays(con)
+    _warn_conflicted_plates(con)
     build_places(con)
     return resolve_sites(con, as_of)
 
@@ -127,6 +137,7 @@ def stays_on_dask(warehouse: str, n_shards: int) -> pa.Table:
 def build_sites_from_stays(con, stays: pa.Table, as_of: dt.date, n_shards: int) -> int:
     """`build_sites` with the stays already found (by plate shard); then the site shards."""
     write_stays(con, stays)
+    _warn_conflicted_plates(con)
     build_places(con)
     n_sites = resolve_sites(con, as_of)
     shards.assign_site_shards(con, n_shards)

@@ -19,8 +19,10 @@ create or replace temp macro xhg_dist_m(lon1, lat1, lon2, lat2) as
 create or replace temp table _place_stays as
 with
 stays as (
+    -- not the stays of a plate on two vehicles at once (sites/stays.py, step 5)
     select stay_id, lon, lat
     from truck_stays
+    where not conflict
 ),
 
 scale as (

@@ -13,6 +13,7 @@ Reads `vehicle_tracks` (plate, ts, lon, lat; WGS-84, Beijing wall-clock) and wri
     n_points      bigint     fixes inside the stay (at least 2)
     night         boolean    [started_at, ended_at] meets clock night [22:00, 06:00)
     gap_parked    boolean    the stay contains a data gap longer than max_gap_min
+    conflict      boolean    the plate is on two vehicles at once (step 5): not to be used
 
 Definition, per plate in time order (exact (plate, ts) duplicates are already removed):
 
@@ -32,6 +33,14 @@ Definition, per plate in time order (exact (plate, ts) duplicates are already re
 4. A segment is a stay when it holds 2 or more fixes and ended_at - started_at is
    min_duration_min or more, where ended_at is the first fix after the segment if it follows
    the segment's last fix within max_gap_min, else that last fix.
+5. Conflicts: a plate with `min_teleports` or more steps (after step 1) of `teleport_m` or
+   more, faster than `max_speed_kmh` (time apart counted as at least a second), is on two
+   vehicles at once — a cloned plate (套牌) or two devices reporting one plate — and every
+   stay of it is marked `conflict`. Their fixes interleave: two trucks parked 9 km apart,
+   reporting every ten minutes, look like one truck shuttling between the places dozens of
+   times a day, most steps at a possible speed, so the fixes cannot be told apart reliably;
+   the stays are kept for the record, and places and detectors leave them out. A hazmat
+   truck may drive 80 km/h; one-fix GPS jumps are gone after step 1.
 
 How: DuckDB hands over four columns (one Arrow batch); the plate becomes an integer
 (`pid`, dictionary-encoded: it sorts far faster than the Chinese text); numpy sorts the fixes
@@ -65,6 +74,7 @@ known false negatives: a truck moved around a yard by more than radius_m in ten 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 import duckdb
@@ -88,9 +98,14 @@ class StayParams:
     max_gap_min: float = 15.0  # [gap_threshold] longer silences are data gaps (see module doc)
     night_start_hour: int = 22  # clock night begins (Beijing wall-clock)
     night_end_hour: int = 6  # clock night ends; wraps past midnight when below the start
+    teleport_m: float = 2000.0  # a step this long …
+    max_speed_kmh: float = 150.0  # … this fast is no drive (step 5) …
+    min_teleports: int = 10  # … and this many of them put a plate on two vehicles
 
     def __post_init__(self) -> None:
-        if self.radius_m <= 0 or self.min_duration_min < 0 or self.max_gap_min <= 0:
+        if (self.radius_m <= 0 or self.min_duration_min < 0 or self.max_gap_min <= 0
+                or self.teleport_m < self.radius_m or self.max_speed_kmh <= 0
+                or self.min_teleports < 1):
             raise ValueError(f"StayParams: thresholds must be positive: {self}")
         for hour in (self.night_start_hour, self.night_end_hour):
             if not 0 <= hour <= 23:
@@ -140,14 +155,20 @@ def write_stays(con: duckdb.DuckDBPyConnection, stays: pa.Table,
         con.unregister("_stays_found")
 
 
+def conflicted_plates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, dt.date, dt.date]]:
+    """Plates of `truck_stays` on two vehicles at once (step 5): (plate, stays, first day,
+    last day), by plate."""
+    return con.execute(statements(_SQL)["conflicted_plates"]).fetchall()
+
+
 def find_stays(
     pid: np.ndarray, t: np.ndarray, lon: np.ndarray, lat: np.ndarray, params: StayParams
 ) -> dict[str, np.ndarray]:
     """The stays in fixes given as arrays in any order (steps 1–4 of the module docstring).
 
     pid: integer plate (0 or more); t: microseconds (int64); lon, lat: degrees. Returns the
-    columns pid, started_us, ended_us, lon, lat (centroid), n_points and gap_parked, one row
-    per stay, by pid and started_us.
+    columns pid, started_us, ended_us, lon, lat (centroid), n_points, gap_parked and conflict,
+    one row per stay, by pid and started_us.
     """
     parts = [
         _stays_in(pid_part, t_part, np.take(lon, rows), np.take(lat, rows), params)
@@ -187,6 +208,8 @@ def _stays_in(
         same[after] = pid[after] == pid[after - 1]
         step[after] = _apart(lon[after - 1], lat[after - 1], lon[after], lat[after], kx[after], r2)
     del i
+    # 5. (on the despiked fixes) plates on two vehicles: min_teleports impossible steps
+    conflict = _conflicts(pid, t, lon, lat, kx, same & step, params)
 
     # 2. runs: a new run at a new plate or at a step of radius_m or more, however long the gap
     n = t.size
@@ -228,7 +251,22 @@ def _stays_in(
         "n_points": n_points,
         # a gap before the anchor fix lies before the stay; only gaps inside it count
         "gap_parked": _range_reduce(np.logical_or, after_gap, first + 1, last + 1),
+        "conflict": conflict[first],
     }
+
+
+def _conflicts(pid, t, lon, lat, kx, moved, params: StayParams) -> np.ndarray:
+    """Step 5: per fix, whether its plate made min_teleports steps of teleport_m or more faster
+    than max_speed_kmh (fixes sorted by pid, then t; `moved`: a step of radius_m or more from
+    the fix before of the same plate, which every such step is)."""
+    at = np.flatnonzero(moved)
+    seconds = np.maximum((t[at] - t[at - 1]) / 1e6, 1.0)
+    metres = np.hypot((lon[at] - lon[at - 1]) * kx[at], (lat[at] - lat[at - 1]) * _M_PER_DEG)
+    at = at[(metres >= params.teleport_m) & (metres > seconds * (params.max_speed_kmh / 3.6))]
+    if at.size < params.min_teleports:
+        return np.zeros(t.size, dtype=bool)
+    plates, n = np.unique(pid[at], return_counts=True)
+    return np.isin(pid, plates[n >= params.min_teleports])
 
 
 def _sorted_parts(pid: np.ndarray, t: np.ndarray, size: int = _PART):

@@ -11,7 +11,7 @@ where plate is not null and ts is not null and lon is not null and lat is not nu
   and hash(plate::varchar) % $n_shards::ubigint = $shard::ubigint;
 
 -- name: stays
--- _stays_found: plate, started_at, ended_at, lon, lat, n_points, gap_parked of the stays found
+-- _stays_found: plate, started_at, ended_at, lon, lat, n_points, gap_parked, conflict of the stays found
 create or replace table truck_stays as
 with
 timed as (
@@ -48,9 +48,18 @@ select
     lat,
     n_points::bigint as n_points,
     night,
-    gap_parked
+    gap_parked,
+    conflict
 from night
 order by plate, started_at;
+
+-- name: conflicted_plates
+-- plates on two vehicles at once (step 5): their stays, which places leave out
+select plate, count(*) as stays, min(started_at)::date as first_day, max(ended_at)::date as last_day
+from truck_stays
+where conflict
+group by plate
+order by plate;
 
 -- name: night_macro
 create or replace temp macro xhg_meets_night(s, e, d, start_h, end_h) as

@@ -25,12 +25,12 @@ def load(
     con.execute(
         "create or replace table truck_stays (stay_id varchar, plate varchar,"
         " started_at timestamp, ended_at timestamp, duration_min double, lon double,"
-        " lat double, n_points bigint, night boolean, gap_parked boolean)"
+        " lat double, n_points bigint, night boolean, gap_parked boolean, conflict boolean)"
     )
     for plate, start, end, east_m, north_m, night in stays:
         lon, lat = lonlat(east_m, north_m)
         con.execute(
-            "insert into truck_stays values (?, ?, ?, ?, ?, ?, ?, 10, ?, false)",
+            "insert into truck_stays values (?, ?, ?, ?, ?, ?, ?, 10, ?, false, false)",
             [f"{plate}|{start:%Y%m%dT%H%M%S}", plate, start, end,
              (end - start).total_seconds() / 60, lon, lat, night],
         )
@@ -219,7 +219,7 @@ def test_places_are_the_components_of_stays_closer_than_link_m(lat0):
     con = duckdb.connect()
     load(con, stays=[])
     con.executemany(
-        "insert into truck_stays values (?, '晋MA0001', ?, ?, 30, ?, ?, 10, false, false)",
+        "insert into truck_stays values (?, '晋MA0001', ?, ?, 30, ?, ?, 10, false, false, false)",
         [(f"S{i:05d}", h(D1, 8), h(D1, 8.5),
           112.55 + e / (111_320.0 * np.cos(np.radians(lat0))), lat0 + n / 111_320.0)
          for i, (e, n) in enumerate(xy.tolist())],

@@ -137,6 +137,31 @@ def test_single_gps_jump_does_not_split_a_stay(con):
     assert s["n_points"] == 14 and s["ended_at"] == at(14)
 
 
+def test_a_plate_on_two_trucks_is_a_conflict(con):
+    """Two trucks parked 9 km apart for six hours, each reporting 90 times at random moments,
+    under one plate (a cloned plate): the series jumps between the places, dozens of steps
+    too fast for a truck; every stay of it is marked and `conflicted_plates` names it. Under
+    two plates the same fixes are two clean stays. A truck driving 9 km in an hour, and one
+    with two far one-fix jumps, are no conflict."""
+    from sites.stays import conflicted_plates
+
+    rng = random.Random(3)
+    a = [("晋MA1234", rng.uniform(0, 360), x, y) for _, _, x, y in parked("", range(90))]
+    b = [("晋MA1234", rng.uniform(0, 360), x + 9000.0, y) for _, _, x, y in parked("", range(90))]
+    got = stays(con, a + b)
+    assert got and all(s["conflict"] for s in got)
+    assert conflicted_plates(con) == [("晋MA1234", len(got), at(0).date(), at(0).date())]
+    apart = stays(con, a + [("晋MB5678", *fix[1:]) for fix in b])
+    assert [(s["plate"], s["conflict"]) for s in apart] == [("晋MA1234", False), ("晋MB5678", False)]
+    assert conflicted_plates(con) == []
+    drive = parked("晋MA1234", range(30)) + [(p, m + 30, x + 9000.0 * min(m + 1, 60) / 60, y)
+                                             for p, m, x, y in parked("晋MA1234", range(90))]
+    assert not any(s["conflict"] for s in stays(con, drive))
+    jumps = parked("晋MA1234", range(60))
+    jumps[20], jumps[40] = ("晋MA1234", 20, 9000.0, 0.0), ("晋MA1234", 40, 9000.0, 0.0)
+    assert [s["conflict"] for s in stays(con, jumps)] == [False]
+
+
 def test_fixes_without_coordinates_are_ignored(con):
     """A NULL position in a parked series neither breaks nor counts."""
     fixes = parked("晋MA1234", range(12))
@@ -170,6 +195,8 @@ def test_params_are_checked():
         StayParams(radius_m=0)
     with pytest.raises(ValueError):
         StayParams(night_start_hour=24)
+    with pytest.raises(ValueError):
+        StayParams(teleport_m=50)  # under radius_m
 
 
 def test_plate_shards_together_find_the_same_stays():

@@ -2,7 +2,8 @@
 
 The reference follows the module docstring of `sites.stays` step by step, one fix at a time
 per plate (slow and obvious); the implementation is vectorised. The random series mix parked,
-crawling and driving trucks, one-fix GPS jumps, data gaps and sub-second timestamps.
+crawling and driving trucks, one-fix GPS jumps, data gaps, sub-second timestamps and a plate
+carried by two trucks at once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _kx(fix) -> float:
 
 def reference(rows: list[tuple], p: StayParams) -> list[tuple]:
     """rows (plate, t_us, lon, lat) -> stays (plate, started_us, ended_us, n_points, gap_parked,
-    lon, lat), read off the module docstring."""
+    conflict, lon, lat), read off the module docstring."""
     r, gap = p.radius_m, p.max_gap_min * 60e6
     tracks: dict[str, list[tuple]] = {}
     for plate, t, lon, lat in sorted(rows):
@@ -48,6 +49,11 @@ def reference(rows: list[tuple], p: StayParams) -> list[tuple]:
                         and not _apart(a, c, _kx(b), r) and c[0] - a[0] <= gap):
                     continue
             kept.append(b)
+        # 5. min_teleports steps of teleport_m or more faster than max_speed_kmh: two vehicles
+        teleports = sum(
+            1 for e, f in zip(kept, kept[1:], strict=False)
+            if _apart(e, f, _kx(f), max(p.teleport_m, max((f[0] - e[0]) / 1e6, 1.0) * p.max_speed_kmh / 3.6 + 1e-6)))
+        conflict = teleports >= p.min_teleports
         # 2. runs break at a step of radius_m or more; 3. inside a run, the first fix radius_m
         # or more from the anchor is the next anchor
         segments: list[list[int]] = []
@@ -67,7 +73,7 @@ def reference(rows: list[tuple], p: StayParams) -> list[tuple]:
             if ended - first[0] < p.min_duration_min * 60e6:
                 continue
             gap_parked = any(kept[k][0] - kept[k - 1][0] > gap for k in seg[1:])
-            stays.append((plate, first[0], ended, len(seg), gap_parked,
+            stays.append((plate, first[0], ended, len(seg), gap_parked, conflict,
                           sum(kept[k][1] for k in seg) / len(seg),
                           sum(kept[k][2] for k in seg) / len(seg)))
     return stays
@@ -96,7 +102,10 @@ def random_rows(seed: int, n_plates: int = 6, n_events: int = 60) -> list[tuple]
                     fx, fy = fx + rng.uniform(300, 900), fy - rng.uniform(300, 900)
                 lat = LAT0 + fy / M_PER_DEG
                 rows.append((plate, t, LON0 + fx / (M_PER_DEG * math.cos(math.radians(lat))), lat))
-    return rows
+    # the last plate's fixes are a second truck's, 4 km off, under the first plate (cloned)
+    clone = rows[-1][0]
+    return [("晋M00000", t + 7, lon + 0.05, lat) if plate == clone else (plate, t, lon, lat)
+            for plate, t, lon, lat in rows]
 
 
 def ours(rows: list[tuple], p: StayParams) -> list[tuple]:
@@ -111,7 +120,7 @@ def ours(rows: list[tuple], p: StayParams) -> list[tuple]:
     con.execute("create table vehicle_tracks as select * from fixes order by hash(plate, ts)")
     detect_stays(con, p)
     return con.execute(
-        "select plate, epoch_us(started_at), epoch_us(ended_at), n_points, gap_parked, lon, lat"
+        "select plate, epoch_us(started_at), epoch_us(ended_at), n_points, gap_parked, conflict, lon, lat"
         " from truck_stays order by plate, started_at"
     ).fetchall()
 
@@ -126,9 +135,10 @@ def test_matches_the_literal_definition(seed, params):
     rows = random_rows(seed)
     expected, got = reference(rows, params), ours(rows, params)
     assert len(expected) > 10
-    assert [s[:5] for s in got] == [s[:5] for s in expected]
+    assert {s[0] for s in expected if s[5]} == {"晋M00000"}  # the cloned plate, only
+    assert [s[:6] for s in got] == [s[:6] for s in expected]
     for g, e in zip(got, expected, strict=True):
-        assert g[5:] == pytest.approx(e[5:], abs=1e-9)
+        assert g[6:] == pytest.approx(e[6:], abs=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -160,5 +170,5 @@ def test_no_fixes_gives_an_empty_table():
     assert con.execute("select count(*) from truck_stays").fetchone() == (0,)
     assert [c[1] for c in con.execute("describe truck_stays").fetchall()] == [
         "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "DOUBLE", "DOUBLE", "DOUBLE",
-        "BIGINT", "BOOLEAN", "BOOLEAN",
+        "BIGINT", "BOOLEAN", "BOOLEAN", "BOOLEAN",
     ]
