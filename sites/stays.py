@@ -106,7 +106,7 @@ class StayParams:
         if (self.radius_m <= 0 or self.min_duration_min < 0 or self.max_gap_min <= 0
                 or self.teleport_m < self.radius_m or self.max_speed_kmh <= 0
                 or self.min_teleports < 1):
-            raise ValueError(f"StayParams: thresholds must be positive: {self}")
+            raise ValueError(f"StayParams: thresholds must be positive, teleport_m ≥ radius_m: {self}")
         for hour in (self.night_start_hour, self.night_end_hour):
             if not 0 <= hour <= 23:
                 raise ValueError(f"StayParams: night hours must be 0..23: {self}")
@@ -164,7 +164,7 @@ def conflicted_plates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, dt
 def find_stays(
     pid: np.ndarray, t: np.ndarray, lon: np.ndarray, lat: np.ndarray, params: StayParams
 ) -> dict[str, np.ndarray]:
-    """The stays in fixes given as arrays in any order (steps 1–4 of the module docstring).
+    """The stays in fixes given as arrays in any order (steps 1–5 of the module docstring).
 
     pid: integer plate (0 or more); t: microseconds (int64); lon, lat: degrees. Returns the
     columns pid, started_us, ended_us, lon, lat (centroid), n_points, gap_parked and conflict,
