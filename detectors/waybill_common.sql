@@ -126,7 +126,8 @@ create or replace temp macro xhg_site_waybills(as_of, waybill_days, reach_m) as 
 -- when the goods are what the site's registered trade (names and 经营范围 of its
 -- registrations) uses itself: a restaurant's LPG, a brick works' diesel, a steel fabricator's
 -- oxygen and acetylene, a furniture maker's thinner, a detergent maker's lye, a water works'
--- hypochlorite, an admixture maker's acrylic acid (a raw material of a product that is no
+-- hypochlorite, a dye house's peroxide, a power plant's denitration ammonia, a hospital's
+-- alcohol, a printer's isopropanol, an admixture maker's acrylic acid (a raw material of a product that is no
 -- hazardous chemical), a cold store's ammonia. Users need no permit for these, and every
 -- county has them in numbers; a workshop hiding in such a firm still shows in power and in
 -- other goods. Fuel for fleets (物流, 运输, 农机) is left out: unlicensed fuel yards sit in
@@ -145,6 +146,13 @@ create or replace temp macro xhg_consigned_waybills(as_of, waybill_days, reach_m
         ('酸碱辅料', '^(工业)?(盐酸|硫酸|液碱|烧碱|氢氧化钠|次氯酸钠|聚合氯化铝)(溶液)?$',
          '水厂|供水|自来水|污水|水务|净水|水处理|游泳|造纸|印染|日化|洗涤|洗衣|清洗|电镀|酸洗|表面处理'),
         ('消毒', '^液氯$', '水厂|供水|自来水|污水|水务'),
+        -- bleaching and dyeing: peroxide, acetic acid, hydrosulphite in textile and paper mills
+        ('漂染助剂', '^(工业)?(过氧化氢|双氧水|乙酸|冰醋酸|冰乙酸|连二亚硫酸钠|保险粉)(溶液)?$',
+         '印染|染整|漂染|纺织|织造|造纸|纸业'),
+        -- flue-gas denitration (SCR/SNCR) at power, heating and cement plants
+        ('脱硝还原剂', '^(液氨|氨水|氨溶液)$', '电厂|热电|发电|供热|热力|锅炉|水泥'),
+        ('医用', '^(医用)?(乙醇|酒精|氧|氧气|液氧)(溶液)?$', '医院|卫生院|诊所|疾控|卫生服务'),
+        ('印刷溶剂', '^(乙醇|异丙醇)$', '印刷|彩印'),
         -- a hazardous raw material of a product that is none: acrylic monomers for concrete
         -- admixtures, emulsions and glues; formaldehyde for wood-panel resin; ammonia for a
         -- cold store's refrigeration

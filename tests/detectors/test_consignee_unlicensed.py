@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from detectors import consignee_unlicensed as det
 from detectors.base import EVIDENCE
 from tests.detectors import frames
@@ -132,3 +134,26 @@ def test_a_raw_material_of_the_declared_product_is_in_trade():
     assert "本单位登记行业自用的物资：生产原料" in rows["S-adm"]["reason"]
     assert abs(rows["S-adm"]["score"] - (1 - (1 - p.per_delivery * p.in_trade_factor) ** 3)) < 1e-3
     assert "自用" not in rows["S-shop"]["reason"] and rows["S-shop"]["score"] > 0.8
+
+
+@pytest.mark.parametrize(("name", "cargo", "use"), [
+    ("夏县瑞丰印染有限公司", "乙酸", "漂染助剂"),
+    ("夏县华源造纸有限公司", "冰醋酸", "漂染助剂"),
+    ("夏县热电有限公司", "液氨", "脱硝还原剂"),
+    ("夏县中条山水泥有限公司", "液氨", "脱硝还原剂"),
+    ("夏县人民医院", "乙醇", "医用"),
+    ("夏县鸿运彩印有限公司", "异丙醇", "印刷溶剂"),
+])
+def test_more_trades_that_use_what_they_receive(name, cargo, use):
+    """Goods these trades use themselves (bleaching, denitration, disinfection, printing) weigh
+    in_trade_factor; the same goods to a trading firm stay unrelated."""
+    c = TruckCounty()
+    _firm(c, "S-user", "91140828USER00001X", name, 0)
+    _firm(c, "S-shop", "91140828SHOP00001X", "夏县益通商贸有限公司", 3000, scope="日用百货销售")
+    for i, day in enumerate((10, 17, 24)):
+        c.waybill(f"W{i}", "晋MA0001", day, cargo, name)
+        c.waybill(f"X{i}", "晋MA0002", day, cargo, "夏县益通商贸有限公司")
+    rows = _run(c)
+    assert "自用" not in rows["S-shop"]["reason"]
+    assert f"本单位登记行业自用的物资：{use}" in rows["S-user"]["reason"]
+    assert rows["S-user"]["score"] < rows["S-shop"]["score"]
