@@ -64,7 +64,7 @@ def test_stays_and_places_speed(n_trucks):
 def build_places_from(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace table waybills (plate varchar, ship_date date, cargo varchar)")
     con.execute(
-        "create or replace table permits (permit_type varchar, scope varchar,"
+        "create or replace table permits (holder_name varchar, permit_type varchar, scope varchar,"
         " valid_until date, lon double, lat double)"
     )
     build_places(con)

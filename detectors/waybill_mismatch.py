@@ -7,15 +7,20 @@ is neither end of any of its waybills that day delivered (or loaded) off the boo
 
 Flags a site (via its `truck_place` members) with stays in the last `window_days` that
 - last `min_dwell_min`–`max_dwell_min` minutes (unloading scale; shorter is a halt, longer
-  parking), at a place with no valid permit or fuel station within `licensed_reach_m` and
-  none among the site's members, not a truck's overnight parking (median ≥ `park_dwell_min`,
-  mostly night) and not a public place (> `public_plates` trucks in the window), and
+  parking), at a place with no fuel station near (`truck_places.near_fuel_station`: trucks
+  refuel there) and no permit among the site's members, not a truck's overnight parking
+  (median ≥ `park_dwell_min`, mostly night) and not a public place (> `public_plates` trucks
+  in the window), and
 - match none of the truck's waybills dated on the stay's days or `waybill_days_before`
   earlier: an end matches when its point (the waybill's coordinates, else the point of the
   registration, permit or power account of that name, else of that address, compared
   without blanks and the `region_prefix`) lies within `match_m`, or when its party or address
   is a member of the site.
-Each unmatched stay is one of: `elsewhere` (the declared unload point is located and far:
+Another holder's valid permit within `licensed_reach_m` explains a stay whose waybill names
+it (an end within `match_m`) or a truck with no waybill (come empty, to load), not goods
+declared to a consignee elsewhere: those were handed over under another firm's name, beside
+a licensed yard or plant (such a stay weighs `neighbour_factor`; the reason names the
+holder). Each unmatched stay is one of: `elsewhere` (the declared unload point is located and far:
 weight 1), `no_waybill` (the truck has no waybill those days: `no_waybill_weight`; an empty
 truck needs none), `unlocated` (the declared unload address is nowhere in the county's
 records, mostly out of the county: `unlocated_weight`; a stop en route looks the same).
@@ -37,9 +42,9 @@ the consignee most declared and its distance, the most declared out-of-county ad
 Known false positives: meal and rest stops of loaded trucks en route (mostly `unlocated`),
 repair shops, weighbridges; consignees unloading at a second yard not in any register;
 waybills with wrong or missing coordinates for a consignee whose name differs from its
-registration; trucks running empty between jobs (`no_waybill`). Known misses: a workshop
-that is itself the declared consignee under a registered name (see beyond_permit), and
-deliveries to licensed sites under another firm's name.
+registration; trucks running empty between jobs (`no_waybill`); trucks waiting beside a
+licensed plant for a consignee more than `match_m` away. Known misses: a workshop that is
+itself the declared consignee under a registered name (see beyond_permit).
 """
 
 from __future__ import annotations
@@ -70,7 +75,8 @@ class Params:
     window_days: int = 28
     waybill_days_before: int = 1  # a waybill dated the day before covers a night delivery
     match_m: float = 1000.0  # a waybill end this close to the stay explains it
-    licensed_reach_m: float = 150.0  # a valid permit this close: a licensed place, skipped
+    licensed_reach_m: float = 150.0  # a valid permit this close: a licensed place (see above)
+    neighbour_factor: float = 0.6  # an unexplained stay beside another holder's licensed site
     min_dwell_min: float = 15.0  # unloading scale, minutes
     max_dwell_min: float = 360.0
     park_dwell_min: float = 360.0  # median stay of one truck at one site: parked there

@@ -57,14 +57,9 @@ place_site as (
 ),
 
 place_licence as (
-    -- a valid permit (or a fuel station) within reach, or among the site's members
+    -- a licence that explains every stay at the place: a fuel station near (trucks refuel
+    -- there: sites.places), or a permit of the site itself (its own deliveries)
     select place_id from places where near_fuel_station
-    union
-    select pl.place_id
-    from places as pl
-    inner join permits as p
-        on p.lon is not null
-        and distance_m(pl.lon, pl.lat, p.lon, p.lat) <= $licensed_reach_m
     union
     select ps.place_id
     from place_site as ps
@@ -72,10 +67,20 @@ place_licence as (
     inner join permits as p on p.permit_no = m.member_key
 ),
 
+place_neighbour as (
+    -- another holder's valid permit within reach: it explains a stay whose truck's waybill
+    -- names it (an end within match_m) or that carries none (come empty, to load), not goods
+    -- declared to a consignee elsewhere — those were delivered under another firm's name
+    select place_id, arg_min(holder_name, {'d': d_m, 'p': permit_no}) as neighbour
+    from xhg_place_permits($as_of, $licensed_reach_m)
+    group by place_id
+),
+
 visits as (
-    select s.*, l.place_id is not null as licensed
+    select s.*, l.place_id is not null as licensed, n.neighbour
     from xhg_truck_site_stays($as_of, $window_days) as s
     left join place_licence as l using (place_id)
+    left join place_neighbour as n using (place_id)
 ),
 
 pairs as (
@@ -87,7 +92,8 @@ site_plates as (
 ),
 
 candidates as (
-    -- unloading-scale stays at unlicensed sites, not a driver's parking, not a public place
+    -- unloading-scale stays at sites no licence explains, not a driver's parking, not a
+    -- public place
     select v.*
     from visits as v
     inner join pairs as p using (site_id, plate)
@@ -192,7 +198,7 @@ stay_verdict as (
 
 mismatches as (
     select
-        c.site_id, c.stay_id, c.plate, c.started_at, c.duration_min, c.night,
+        c.site_id, c.stay_id, c.plate, c.started_at, c.duration_min, c.night, c.neighbour,
         v.consignee, v.unload_addr, v.unload_m, v.cargo,
         case
             when v.stay_id is null then 'no_waybill'
@@ -202,13 +208,16 @@ mismatches as (
     from candidates as c
     left join stay_verdict as v using (stay_id)
     where not coalesce(v.matched, false)
+      -- a truck without a waybill beside a licensed neighbour came to load there
+      and not (c.neighbour is not null and v.stay_id is null)
 ),
 
 weighted as (
     select
         *,
         case kind when 'elsewhere' then 1.0 when 'no_waybill' then $no_waybill_weight
-                  else $unlocated_weight end as weight
+                  else $unlocated_weight end
+            * case when neighbour is null then 1.0 else $neighbour_factor end as weight
     from mismatches
 ),
 
@@ -250,6 +259,8 @@ site_stats as (
         count(*) filter (where kind = 'elsewhere') as n_elsewhere,
         count(*) filter (where kind = 'no_waybill') as n_no_waybill,
         count(*) filter (where kind = 'unlocated') as n_unlocated,
+        count(*) filter (where neighbour is not null) as n_neighbour,
+        min(neighbour) as neighbour,
         -- rounded far below what is shown: a sum's order (threads) moves the last bits, and
         -- 0.6625 ± 1e-16 would show as 0.662 on one run and 0.663 on another
         round(avg(weight), 9) as weight,
@@ -316,6 +327,9 @@ select
                  || '」等，不在此处' else '' end
         || case when f.n_no_waybill > 0
             then '；' || f.n_no_waybill || ' 次当日无运单' else '' end
+        || case when f.n_neighbour > 0
+            then '；其中 ' || f.n_neighbour || ' 次停在持证单位「' || f.neighbour || '」' || $licensed_reach_m::integer
+                 || ' 米内，但运单未写明该单位（以他人名义送货或卸货）' else '' end
         || coalesce(f.roadside_note, '')
         || coalesce('；运单货物：' || f.cargo, '') as reason,
     json_object(
@@ -325,7 +339,8 @@ select
         'top_plates', (select list(r.plate order by r.n desc, r.plate) from plate_rank as r
                        where r.site_id = f.site_id),
         'declared_elsewhere', f.n_elsewhere, 'no_waybill', f.n_no_waybill,
-        'unlocated', f.n_unlocated, 'top_consignee', t.consignee,
+        'unlocated', f.n_unlocated, 'beside_licensed', f.n_neighbour, 'licensed_neighbour', f.neighbour,
+        'top_consignee', t.consignee,
         'consignee_m', round(t.unload_m), 'top_unload_address', u.unload_addr,
         'dwell_min_median', round(f.dwell_min, 1), 'cargo', f.cargo,
         'first_day', f.first_day, 'last_day', f.last_day,

@@ -36,9 +36,11 @@ Known limit: single linkage chains, so stays strung along a road every < link_m 
 place; `extent_m` shows it (a yard is within ~link_m).
 
 Fuel stations: no source lists them yet. Permits whose type or scope mentions 经营 and matches
-`fuel_pattern` (汽油/柴油) stand in; a fuel-station source, when there is one, is unioned into
-the `fuel_permits` CTE of places.sql. A place near a fuel station is where trucks refuel, not
-a workshop.
+`fuel_pattern` (汽油/柴油), held by a station (`station_pattern` in the holder's name: 加油站,
+加气站), stand in; a fuel-station source, when there is one, is unioned into the
+`fuel_permits` CTE of places.sql. A place near a fuel station is where trucks refuel, not a
+workshop; a fuel depot's or trader's permit is a licence like any other (trucks load and
+unload there).
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ class PlaceParams:
     licensed_reach_m: float = 300.0  # a permit (or fuel station) this close covers the place
     permit_search_m: float = 2000.0  # nearest_permit_m is looked for this far (NULL beyond)
     require_valid_permit: bool = True  # count only permits valid on the place's last visit
-    fuel_pattern: str = "汽油|柴油"  # regex on permit_type + scope marking fuel stations
+    fuel_pattern: str = "汽油|柴油"  # regex on permit_type + scope marking fuel trade …
+    station_pattern: str = "加油站|加气站|加油加气"  # … by a station (the holder's name)
 
     def __post_init__(self) -> None:
         if self.link_m <= 0 or self.licensed_reach_m < 0 or self.permit_search_m < self.licensed_reach_m:

@@ -194,7 +194,7 @@ waybills as (
 ),
 
 permits as (
-    select permit_type, scope, valid_until, lon, lat
+    select holder_name, permit_type, scope, valid_until, lon, lat
     from permits
     where lon is not null and lat is not null
 ),
@@ -235,12 +235,14 @@ cargo as (
 ),
 
 fuel_permits as (
-    -- fuel stations: no source lists them yet, so permits to trade (经营) in petrol or diesel
-    -- stand in; a fuel-station source would be unioned here
+    -- fuel stations: no source lists them yet, so stations' permits to trade (经营) in petrol
+    -- or diesel stand in (not a depot's or a trader's: trucks load there, they do not
+    -- refuel); a fuel-station source would be unioned here
     select lon, lat
     from permits
     where concat_ws(' ', permit_type, scope) like '%经营%'
       and regexp_matches(concat_ws(' ', permit_type, scope), $fuel_pattern)
+      and regexp_matches(coalesce(holder_name, ''), $station_pattern)
 ),
 
 grid as (

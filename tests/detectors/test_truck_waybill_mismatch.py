@@ -94,6 +94,46 @@ def test_home_parking_licensed_sites_and_short_halts_are_skipped():
     assert _run(c) == {}
 
 
+def test_goods_declared_elsewhere_beside_a_licensed_yard_are_a_mismatch():
+    """Tankers unload an hour at night on four nights 130 m from a licensed fuel depot, each
+    waybill declaring diesel to a station 9 km off: the depot's permit does not explain goods
+    consigned elsewhere (a finding, weighing neighbour_factor, naming the depot). Beside a
+    fuel station (trucks refuel there), or with waybills naming the depot, or with no waybill
+    (come empty, to load), nothing."""
+    p = det.Params()
+    c = TruckCounty()
+    for place, east in (("yard", 0), ("station", 20_000), ("loads", 40_000), ("empty", 60_000)):
+        c.place(place, east, 0)
+    c.permit("D1", 130, 0, "经营许可(带储存)", "汽油、柴油", holder="夏县嘉禾石油有限公司")
+    c.permit("D2", 20_130, 0, "经营许可(带储存)", "汽油、柴油", holder="夏县陈乔村加油站")
+    c.fuel_station("station")  # as sites.places marks a place by a station's permit
+    c.permit("D3", 40_130, 0, "经营许可(带储存)", "汽油、柴油", holder="夏县恒通石油有限公司")
+    c.permit("D4", 60_130, 0, "经营许可(带储存)", "汽油、柴油", holder="夏县永兴石油有限公司")
+    far = at(9000, 9000)
+    for i, day in enumerate((16, 18, 20, 22)):
+        for j, place in enumerate(("yard", "station", "loads")):
+            plate = f"晋M{'ABC'[j]}000{i % 2}"
+            c.stay(plate, f"2026-11-{day} 23:00", 60, place)
+            c.waybill(f"W{j}{i}", plate, day, "柴油", "中国石油运城某加油站", unload=far,
+                      shipper="夏县恒通石油有限公司" if place == "loads" else "山西某石油有限公司")
+        c.stay(f"晋MD000{i % 2}", f"2026-11-{day} 23:00", 60, "empty")
+    out = _run(c)
+    assert set(out) == {"S-yard"}
+    row = out["S-yard"]
+    assert "4 次停在持证单位「夏县嘉禾石油有限公司」150 米内，但运单未写明该单位" in row["reason"]
+    facts = json.loads(row["facts"])
+    assert facts["beside_licensed"] == 4 and facts["licensed_neighbour"] == "夏县嘉禾石油有限公司"
+    # the same stays with nobody licensed near weigh 1 / neighbour_factor more
+    c2 = TruckCounty()
+    c2.place("yard", 0, 0)
+    for i, day in enumerate((16, 18, 20, 22)):
+        c2.stay(f"晋MA000{i % 2}", f"2026-11-{day} 23:00", 60, "yard")
+        c2.waybill(f"W{i}", f"晋MA000{i % 2}", day, "柴油", "中国石油运城某加油站", unload=far,
+                   shipper="山西某石油有限公司")
+    alone = _run(c2)["S-yard"]
+    assert abs(row["score"] - p.neighbour_factor * alone["score"]) < 2e-3
+
+
 def test_two_trucks_at_one_site_same_nights_only_the_undeclared_one_counts():
     """Two entities whose series touch: trucks A and B stand at the same firm at the same
     hour on two nights. A's waybills name the firm (explained); B's name a consignee 20 km

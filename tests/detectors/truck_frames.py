@@ -55,6 +55,7 @@ class TruckCounty:
                 n_points bigint, night boolean, gap_parked boolean);
             create table truck_place_visits (stay_id varchar, place_id varchar)""")
         self._places: dict[str, tuple[float, float]] = {}
+        self._stations: set[str] = set()
 
     def place(self, place_id: str, east_m: float, north_m: float) -> str:
         """A truck place and its own site 'S-<place_id>' (a standalone truck place)."""
@@ -96,10 +97,10 @@ class TruckCounty:
             unload_lon=unload[0] if unload else None, unload_lat=unload[1] if unload else None)])
 
     def permit(self, no: str, east_m: float, north_m: float, permit_type: str, scope: str,
-               valid_until: dt.date = dt.date(2028, 1, 1)) -> None:
+               valid_until: dt.date = dt.date(2028, 1, 1), holder: str | None = None) -> None:
         lon, lat = at(east_m, north_m)
         frames.insert(self.con, "permits", [dict(
-            permit_no=no, holder_name=f"持证单位{no}", permit_type=permit_type, scope=scope,
+            permit_no=no, holder_name=holder or f"持证单位{no}", permit_type=permit_type, scope=scope,
             valid_until=valid_until, address=f"许可地址{no}", lon=lon, lat=lat)])
 
     def account(self, no: str, east_m: float, north_m: float,
@@ -108,12 +109,16 @@ class TruckCounty:
         frames.insert(self.con, "power_accounts", [frames.account(
             no, tariff_class=tariff_class, name=name or "张三", lon=lon, lat=lat)])
 
+    def fuel_station(self, place_id: str) -> None:
+        """Mark a place as beside a fuel station (`truck_places.near_fuel_station`)."""
+        self._stations.add(place_id)
+
     def finish(self) -> duckdb.DuckDBPyConnection:
         """Fill `truck_places` from the stays (as `sites.places` would) and return the db."""
         self.con.execute("""
             create or replace table truck_places as
             select v.place_id, avg(s.lon) as lon, avg(s.lat) as lat, count(*) as n_visits,
-                   false as near_fuel_station
+                   list_contains($stations, v.place_id) as near_fuel_station
             from truck_place_visits as v join truck_stays as s using (stay_id)
-            group by v.place_id""")
+            group by v.place_id""", {"stations": sorted(self._stations)})
         return self.con

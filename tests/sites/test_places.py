@@ -20,7 +20,7 @@ def load(
     con: duckdb.DuckDBPyConnection,
     stays: list[Stay],
     waybills: list[tuple[str, str, date]] = (),  # plate, cargo, ship_date
-    permits: list[tuple[str, str, date, float, float]] = (),  # type, scope, valid_until, e, n
+    permits: list[tuple] = (),  # type, scope, valid_until, e, n[, holder]
 ) -> None:
     con.execute(
         "create or replace table truck_stays (stay_id varchar, plate varchar,"
@@ -50,12 +50,12 @@ def load(
         " permit_type varchar, scope varchar, valid_until date, address varchar, lon double,"
         " lat double)"
     )
-    for i, (ptype, scope, valid_until, east_m, north_m) in enumerate(permits):
+    for i, (ptype, scope, valid_until, east_m, north_m, *holder) in enumerate(permits):
         lon, lat = lonlat(east_m, north_m)
         con.execute(
             "insert into permits (permit_no, holder_name, permit_type, scope, valid_until, lon,"
             " lat) values (?, ?, ?, ?, ?, ?, ?)",
-            [f"P{i}", f"单位{i}", ptype, scope, valid_until, lon, lat],
+            [f"P{i}", holder[0] if holder else f"单位{i}", ptype, scope, valid_until, lon, lat],
         )
 
 
@@ -148,22 +148,27 @@ def test_the_nearest_permit_is_looked_for_within_permit_search_m():
 
 
 def test_fuel_station_from_permits():
-    """A 成品油 trading permit (汽油、柴油) 100 m away marks a fuel station; a plant does not."""
+    """A station's 成品油 trading permit (汽油、柴油, its holder a 加油站) 100 m away marks a fuel
+    station; a fuel depot's trading permit and a plant's production permit do not (trucks load
+    and unload there, they do not refuel)."""
     con = duckdb.connect()
     load(
         con,
         stays=[
             ("晋MA0001", h(D3, 8), h(D3, 9), 0.0, 0.0, False),
             ("晋MA0001", h(D3, 12), h(D3, 13), 3000.0, 0.0, False),
+            ("晋MA0001", h(D3, 16), h(D3, 17), 6000.0, 0.0, False),
         ],
         permits=[
-            ("危险化学品经营许可证", "汽油、柴油", date(2027, 1, 1), 100.0, 0.0),
+            ("危险化学品经营许可证", "汽油、柴油", date(2027, 1, 1), 100.0, 0.0, "中国石化销售股份有限公司山西运城城北加油站"),
             ("危险化学品安全生产许可证", "柴油", date(2027, 1, 1), 3100.0, 0.0),
+            ("危险化学品经营许可证(带储存)", "汽油、柴油", date(2027, 1, 1), 6100.0, 0.0, "夏县嘉禾石油有限公司"),
         ],
     )
-    fuel, plant = sorted(places(con), key=lambda p: p["lon"])
+    fuel, plant, depot = sorted(places(con), key=lambda p: p["lon"])
     assert fuel["near_fuel_station"] and fuel["near_permit"]
     assert not plant["near_fuel_station"] and plant["near_permit"]
+    assert not depot["near_fuel_station"] and depot["near_permit"]
 
 
 def test_single_linkage_chains_and_two_plates_stay_apart():
