@@ -328,8 +328,9 @@ select
         || case when f.n_no_waybill > 0
             then '；' || f.n_no_waybill || ' 次当日无运单' else '' end
         || case when f.n_neighbour > 0
-            then '；其中 ' || f.n_neighbour || ' 次停在持证单位「' || f.neighbour || '」' || $licensed_reach_m::integer
-                 || ' 米内，但运单未写明该单位（以他人名义送货或卸货）' else '' end
+            then '；其中 ' || f.n_neighbour || ' 次停在持证单位「' || f.neighbour || '」'
+                 || $licensed_reach_m::integer || ' 米内，但运单未写明该单位（以他人名义送货或卸货）'
+            else '' end
         || coalesce(f.roadside_note, '')
         || coalesce('；运单货物：' || f.cargo, '') as reason,
     json_object(
@@ -339,8 +340,8 @@ select
         'top_plates', (select list(r.plate order by r.n desc, r.plate) from plate_rank as r
                        where r.site_id = f.site_id),
         'declared_elsewhere', f.n_elsewhere, 'no_waybill', f.n_no_waybill,
-        'unlocated', f.n_unlocated, 'beside_licensed', f.n_neighbour, 'licensed_neighbour', f.neighbour,
-        'top_consignee', t.consignee,
+        'unlocated', f.n_unlocated, 'beside_licensed', f.n_neighbour,
+        'licensed_neighbour', f.neighbour, 'top_consignee', t.consignee,
         'consignee_m', round(t.unload_m), 'top_unload_address', u.unload_addr,
         'dwell_min_median', round(f.dwell_min, 1), 'cargo', f.cargo,
         'first_day', f.first_day, 'last_day', f.last_day,

@@ -11,7 +11,8 @@ where plate is not null and ts is not null and lon is not null and lat is not nu
   and hash(plate::varchar) % $n_shards::ubigint = $shard::ubigint;
 
 -- name: stays
--- _stays_found: plate, started_at, ended_at, lon, lat, n_points, gap_parked, conflict of the stays found
+-- _stays_found: plate, started_at, ended_at, lon, lat, n_points, gap_parked, conflict of the
+-- stays found
 create or replace table truck_stays as
 with
 timed as (
