@@ -112,9 +112,7 @@ context as (
 worded as (
     select * exclude (account_trade, name_word, scope_word),
            coalesce(account_trade, name_word, scope_word) as trade_word,
-           case when account_trade is not null then '户名含'
-                when name_word is not null then '登记名称含'
-                when scope_word is not null then '经营范围含' end as trade_where
+           xhg_trade_said(account_trade, name_word, scope_word) as trade_said
     from context
 ),
 
@@ -151,7 +149,7 @@ select
         || '，逐日变异系数 ' || format('{:.2f}', day_cv) || '，最低时段为平均的 '
         || format('{:.0f}', 100 * min_hour_share) || '%）；用电类别 ' || coalesce(tariff_class, '未知')
         || case when licensed then '；持有效危化品许可，连续生产属正常'
-                when trade_word is not null then '；' || trade_where || '「' || trade_word || '」，连续用电属该行业常见'
+                when trade_word is not null then '；' || trade_said || '，连续用电属该行业常见'
                 when service_only then '；登记为非生产类（' || reg_text || '），却如反应装置般连续用电'
                 when reg_text is not null then '；登记：' || reg_text
                 else '；无关联工商登记' end as reason,

@@ -248,9 +248,7 @@ scored as (
     from (
         select f.*,
                coalesce(f.account_trade, t.name_word, t.scope_word) as trade_word,
-               case when f.account_trade is not null then '户名含'
-                    when t.name_word is not null then '登记名称含'
-                    when t.scope_word is not null then '经营范围含' end as trade_where
+               xhg_trade_said(f.account_trade, t.name_word, t.scope_word) as trade_said
         from found as f
         left join site_trade as t using (site_id)
     )
@@ -290,7 +288,7 @@ select
                 || ' kWh（弱指标：谷段不等于夜间）'
         end
         || case when trade_word is not null
-                then '；' || trade_where || '「' || trade_word || '」，夜间用电属该行业常见' else '' end
+                then '；' || trade_said || '，夜间用电属该行业常见' else '' end
         || case when follows_tariff
                 then '；午间谷段(' || $midday_valley_start || '–' || $midday_valley_end
                      || '时)负荷也偏高，似按谷电错峰用电' else '' end

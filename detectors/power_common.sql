@@ -33,3 +33,11 @@ create or replace temp macro xhg_site_trade_words(name_words, scope_words) as ta
           select unnest(scope_words), false) as w
         on contains(case when w.in_name then r.name else coalesce(r.scope, '') end, w.k)
     group by x.site_id;
+
+-- name: trade_said
+-- Where a night or 24-hour trade word was found, first on the account's own name, then on a
+-- registration's name, then in its 经营范围: '户名含「冷库」' (NULL when nowhere), for a reason.
+create or replace temp macro xhg_trade_said(account_word, name_word, scope_word) as
+    case when account_word is not null then '户名含「' || account_word || '」'
+         when name_word is not null then '登记名称含「' || name_word || '」'
+         when scope_word is not null then '经营范围含「' || scope_word || '」' end;
