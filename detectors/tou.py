@@ -109,9 +109,13 @@ def _candidates() -> np.ndarray:
                         for start in range(24) for length in range(1, 24)])
     i, j = np.triu_indices(len(singles), 1)
     pairs = singles[i] + singles[j]
-    runs = ((pairs == 1) & (np.roll(pairs, 1, axis=1) == 0)).sum(1)
-    pairs = pairs[(pairs.max(1) == 1) & (runs == 2)]
+    pairs = pairs[(pairs.max(1) == 1) & (_runs(pairs) == 2)]
     return np.unique(np.vstack([singles, pairs]), axis=0)
+
+
+def _runs(masks: np.ndarray) -> np.ndarray:
+    """The number of runs of hours in each 0/1 row (cyclic): the hours in whose hour before is out."""
+    return ((masks == 1) & (np.roll(masks, 1, axis=1) == 0)).sum(1)
 
 
 def _fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[int, ...], float]:
@@ -120,8 +124,7 @@ def _fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[int, ...], float]:
     masks = _candidates()
     g, b, c = x.T @ x, x.T @ y, float(y @ y)
     sse = c - 2 * masks @ b + np.einsum("ij,jk,ik->i", masks, g, masks)
-    runs = ((masks == 1) & (np.roll(masks, 1, axis=1) == 0)).sum(1)
-    best = int(np.lexsort((runs, np.round(sse / max(c, 1e-12), 12)))[0])
+    best = int(np.lexsort((_runs(masks), np.round(sse / max(c, 1e-12), 12)))[0])
     spread = float(((y - y.mean()) ** 2).sum()) or 1.0
     return tuple(int(h) for h in np.flatnonzero(masks[best])), 1 - float(sse[best]) / spread
 
